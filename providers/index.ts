@@ -1,0 +1,4 @@
+import type { ProviderDefinition } from '../src/provider';
+
+/** The one place that lists the providers; the core only ever sees this array. */
+export const providerDefinitions: readonly ProviderDefinition[] = [];

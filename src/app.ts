@@ -1,0 +1,186 @@
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import json from 'koa-json';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { systemClock, type Clock } from './clock';
+import { parseCoreConfig, type CoreConfig } from './config';
+import { accessLog } from './http/access-log';
+import { cors } from './http/cors';
+import { renderErrors } from './http/errors';
+import { requestId } from './http/request-id';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import type { ProviderDefinition, ProviderInstance } from './provider';
+import { createRegistry, resolveProviders } from './registry';
+import { createStoreFactory } from './stores/create-store-factory';
+
+/** How to build a gateway; everything but `env` and `definitions` has a default. */
+export interface GatewayOptions {
+  env: NodeJS.ProcessEnv;
+  definitions: readonly ProviderDefinition[];
+  clock?: Clock;
+  fetch?: typeof fetch;
+  /** Receives each log line; tests use it to capture logs. Defaults to stdout. */
+  writeLog?: (line: string) => void;
+}
+
+/** A route as listed by `GET /api/providers`. */
+export interface RouteInfo {
+  methods: string[];
+  path: string;
+}
+
+/** An enabled provider, created and mounted. */
+export interface RunningProvider {
+  id: string;
+  title: string;
+  instance: ProviderInstance;
+  routes: RouteInfo[];
+}
+
+/** A configured gateway, not yet listening. */
+export interface Gateway {
+  app: Koa;
+  config: CoreConfig;
+  logger: Logger;
+  metrics: Metrics;
+  providers: RunningProvider[];
+  /** Routes WebSocket upgrades to the provider that owns the path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+}
+
+function listRoutes(router: Router, prefix: string): RouteInfo[] {
+  return router.stack
+    .filter((layer) => layer.methods.length > 0)
+    .map((layer) => ({
+      methods: layer.methods.filter((m) => m !== 'HEAD'),
+      path: `${prefix}${layer.path}`,
+    }));
+}
+
+const tagProvider =
+  (id: string): Middleware =>
+  (ctx, next) => {
+    ctx.state.provider = id;
+    return next();
+  };
+
+function mount(app: Koa, provider: RunningProvider): void {
+  const { id, instance } = provider;
+  const mounted = new Router({ prefix: `/api/${id}` });
+  mounted.use(tagProvider(id), instance.router.routes());
+  app.use(mounted.routes());
+  if (instance.rootRouter) {
+    const root = new Router();
+    root.use(tagProvider(id), instance.rootRouter.routes());
+    app.use(root.routes());
+  }
+}
+
+async function readiness(providers: RunningProvider[], ping: () => Promise<void>) {
+  const checks: Record<string, string> = {};
+  const check = async (name: string, probe: () => Promise<void>) => {
+    try {
+      await probe();
+      checks[name] = 'ok';
+    } catch (error) {
+      checks[name] = error instanceof Error ? error.message : 'failed';
+    }
+  };
+  await Promise.all([
+    check('store', ping),
+    ...providers.map((p) => check(p.id, () => p.instance.ready?.() ?? Promise.resolve())),
+  ]);
+  return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+}
+
+/** Parses the configuration, creates the enabled providers and assembles the Koa app. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const config = parseCoreConfig(options.env);
+  const logger = createLogger({
+    format: config.LOG_FORMAT,
+    level: config.LOG_LEVEL,
+    write: options.writeLog,
+  });
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const registry = createRegistry(options.definitions);
+  const enabled = resolveProviders(registry, options.env, config.PROVIDERS, logger);
+  const stores = createStoreFactory(config, clock);
+
+  const providers: RunningProvider[] = [];
+  try {
+    for (const { definition, config: providerConfig } of enabled) {
+      const { id } = definition;
+      const instance = await definition.create(providerConfig, {
+        store: { open: (name, storeOptions) => stores.open(`${id}:${name}`, storeOptions) },
+        logger: logger.child({ provider: id }),
+        fetch: options.fetch ?? globalThis.fetch,
+        clock,
+        metrics,
+      });
+      providers.push({
+        id,
+        title: definition.title,
+        instance,
+        routes: [
+          ...listRoutes(instance.router, `/api/${id}`),
+          ...(instance.rootRouter ? listRoutes(instance.rootRouter, '') : []),
+        ],
+      });
+    }
+  } catch (error) {
+    await Promise.allSettled(providers.map((p) => p.instance.close?.()));
+    await stores.close();
+    throw error;
+  }
+
+  const app = new Koa();
+  app.proxy = false;
+  app.silent = true;
+  app.use(requestId());
+  app.use(accessLog(logger, metrics));
+  app.use(cors(config.CORS_ORIGINS));
+  app.use(renderErrors(logger));
+  app.use(json({ pretty: false, param: 'pretty' }));
+
+  const core = new Router();
+  core.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  core.get('/readyz', async (ctx) => {
+    const { ready, checks } = await readiness(providers, () => stores.ping());
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', store: stores.kind, checks };
+  });
+  core.get('/api/providers', (ctx) => {
+    ctx.body = { providers: providers.map(({ id, title, routes }) => ({ id, title, routes })) };
+  });
+  core.get('/metrics', (ctx) => {
+    ctx.type = 'text/plain; version=0.0.4';
+    ctx.body = metrics.render();
+  });
+  app.use(core.routes());
+  providers.forEach((provider) => mount(app, provider));
+
+  const byId = new Map(providers.map((p) => [p.id, p]));
+  return {
+    app,
+    config,
+    logger,
+    metrics,
+    providers,
+    handleUpgrade(request, socket, head) {
+      const id = /^\/api\/([^/?]+)\//.exec(request.url ?? '')?.[1];
+      const upgrade = id ? byId.get(id)?.instance.upgrade : undefined;
+      if (upgrade) return upgrade(request, socket, head);
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    },
+    async close() {
+      await Promise.allSettled(providers.map((p) => p.instance.close?.()));
+      await stores.close();
+    },
+  };
+}

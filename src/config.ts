@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { BootError } from './errors';
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const coreSchema = z.object({
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a port number')
+    .min(0, 'must be a port number')
+    .max(65535, 'must be a port number')
+    .default(3000),
+  PROVIDERS: z.string().optional().transform(list),
+  CORS_ORIGINS: z.string().optional().transform(list),
+  LOG_FORMAT: z.enum(['text', 'json'], { message: 'must be text or json' }).default('text'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error', 'silent'], {
+      message: 'must be debug, info, warn, error or silent',
+    })
+    .default('info'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().default('tokengate:'),
+  SHUTDOWN_TIMEOUT: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a number of milliseconds')
+    .min(0, 'must be a number of milliseconds')
+    .default(10_000),
+});
+
+/** Settings of the core, parsed once at boot. */
+export type CoreConfig = z.infer<typeof coreSchema>;
+
+/** Names every problem as `VARIABLE: message`, never echoing a value. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+  return issues.map((issue) => {
+    const name = issue.path.map(String).join('.');
+    return `${prefix}${name || '(config)'}: ${issue.message}`;
+  });
+}
+
+/** Empty strings count as unset, as they do in most `.env` tooling. */
+export const present = (value: string | undefined) =>
+  value !== undefined && value.trim() !== '' ? value : undefined;
+
+export function parseCoreConfig(env: NodeJS.ProcessEnv): CoreConfig {
+  const input = Object.fromEntries(
+    Object.keys(coreSchema.shape).map((name) => [name, present(env[name])]),
+  );
+  const parsed = coreSchema.safeParse(input);
+  if (!parsed.success) throw new BootError(describeIssues(parsed.error.issues));
+  return parsed.data;
+}

@@ -1,0 +1,47 @@
+/** Error codes of the HTTP contract, each with its status. */
+export const errorStatus = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  upstream_error: 502,
+  unavailable: 503,
+  upstream_timeout: 504,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/**
+ * A failure the gateway means to report. Its message is shown to the client, so it must
+ * never contain a secret; unexpected errors are rendered as `internal_error` instead.
+ */
+export class GatewayError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    /** Extra response headers, e.g. `WWW-Authenticate` or `Retry-After`. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    this.status = errorStatus[code];
+  }
+}
+
+export const invalidRequest = (field: string, message: string) =>
+  new GatewayError('invalid_request', message, field);
+
+/** Raised at boot; every problem is listed, none carries a secret value. */
+export class BootError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'BootError';
+  }
+}

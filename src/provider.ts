@@ -1,0 +1,70 @@
+import type Router from '@koa/router';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { z } from 'zod';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import type { StoreFactory } from './stores/store';
+
+/** Raw environment values of one provider, keyed by the canonical variable name. */
+export type ProviderEnv = Record<string, string | undefined>;
+
+/** Capabilities the core hands to a provider; a provider never sees the Koa app. */
+export interface ProviderDeps {
+  /** Stores namespaced to this provider (in memory, or Redis when `REDIS_URL` is set). */
+  store: Pick<StoreFactory, 'open'>;
+  /** A logger whose lines carry `provider=<id>`. */
+  logger: Logger;
+  /** The fetch used for every upstream HTTP call. */
+  fetch: typeof fetch;
+  clock: Clock;
+  metrics: Metrics;
+}
+
+/** What `create()` returns: the provider's routes and its lifecycle hooks. */
+export interface ProviderInstance {
+  /** Routes mounted under `/api/<id>`. */
+  router: Router;
+  /** Routes mounted at the root, for compatibility with the tutorials' servers. */
+  rootRouter?: Router;
+  /** Handles a WebSocket upgrade whose path starts with `/api/<id>/`. */
+  upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Resolves when the provider can serve; rejects with the reason otherwise. */
+  ready?(): Promise<void>;
+  /** Releases sockets, timers and pending work at shutdown. */
+  close?(): Promise<void>;
+}
+
+/** A local stand-in for a provider's remote services, used by `npm run demo`. */
+export interface DemoStandIn {
+  /** Environment variables that point the provider at the stand-in. */
+  env: Record<string, string>;
+  /** Banner lines (how to try it with curl) for a gateway listening at `baseUrl`. */
+  banner(baseUrl: string): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A provider: a plain object naming itself, its configuration and how to create its routes.
+ * `id` is the URL segment, env prefix, log field and folder name.
+ */
+export interface ProviderDefinition<Config = unknown> {
+  id: string;
+  title: string;
+  /** Canonical variable names mapped to the aliases also accepted (first one set wins). */
+  env: Record<string, readonly string[]>;
+  /**
+   * Parses the provider's variables (keyed by canonical name). Issues must have the variable
+   * name as their path so boot errors can name it. Variables the schema needs when given an
+   * empty object are the ones listed as missing when the provider is disabled.
+   */
+  configSchema: z.ZodType<Config>;
+  create(config: Config, deps: ProviderDeps): ProviderInstance | Promise<ProviderInstance>;
+  /** Starts local stand-ins for `npm run demo`; load heavy test helpers lazily inside. */
+  demo?(): Promise<DemoStandIn>;
+}
+
+/** Keeps a provider's config type while erasing it for the registry. */
+export const defineProvider = <Config>(definition: ProviderDefinition<Config>) =>
+  definition as ProviderDefinition<unknown>;

@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from './app';
+
+/** A gateway bound to a port. */
+export interface RunningServer {
+  server: Server;
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /**
+   * Stops accepting, lets in-flight requests finish for at most `timeoutMs`, then cuts the
+   * remaining connections and closes the providers.
+   */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export async function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
+  const server = createServer(gateway.app.callback());
+  server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`,
+    close(timeoutMs = gateway.config.SHUTDOWN_TIMEOUT) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+        await closed;
+        clearTimeout(deadline);
+        await gateway.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Closes `running` on SIGTERM or SIGINT, then exits. */
+export function closeOnSignals(running: RunningServer, gateway: Gateway): void {
+  const stop = (signal: NodeJS.Signals) => {
+    gateway.logger.info('shutting down', { signal });
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        gateway.logger.error('shutdown failed', { detail: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

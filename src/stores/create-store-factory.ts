@@ -1,0 +1,12 @@
+import type { Clock } from '../clock';
+import type { CoreConfig } from '../config';
+import { createMemoryStoreFactory } from './memory-store';
+import { createRedisStoreFactory } from './redis-store';
+import type { StoreFactory } from './store';
+
+/** Memory by default; Redis (shared by every instance) when `REDIS_URL` is set. */
+export function createStoreFactory(config: CoreConfig, clock: Clock): StoreFactory {
+  return config.REDIS_URL
+    ? createRedisStoreFactory(config.REDIS_URL, config.REDIS_KEY_PREFIX)
+    : createMemoryStoreFactory(clock);
+}

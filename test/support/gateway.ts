@@ -1,0 +1,45 @@
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/app';
+import { listen } from '../../src/server';
+
+/** A gateway listening on an ephemeral port, with every log line captured. */
+export interface TestGateway {
+  url: string;
+  gateway: Gateway;
+  /** Every log line written so far. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startGateway(
+  options: Omit<GatewayOptions, 'writeLog' | 'env'> & { env?: NodeJS.ProcessEnv },
+): Promise<TestGateway> {
+  const logs: string[] = [];
+  const gateway = await createGateway({
+    ...options,
+    env: { HOST: '127.0.0.1', PORT: '0', ...options.env },
+    writeLog: (line) => logs.push(line),
+  });
+  const running = await listen(gateway, '127.0.0.1', 0);
+  return { url: running.url, gateway, logs, close: () => running.close(1_000) };
+}
+
+/** `fetch` returning the status, headers and parsed JSON (or text) of the answer. */
+export async function call(url: string, init: RequestInit = {}) {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: body as any, text };
+}
+
+/** POSTs `body` as JSON. */
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
