@@ -98,7 +98,13 @@ async function readiness(providers: RunningProvider[], ping: () => Promise<void>
 
 /** Parses the configuration, creates the enabled providers and assembles the Koa app. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const config = parseCoreConfig(options.env);
+  const aliases: Record<string, string[]> = {};
+  for (const definition of options.definitions) {
+    for (const [name, names] of Object.entries(definition.coreEnvAliases ?? {})) {
+      aliases[name] = [...(aliases[name] ?? []), ...names];
+    }
+  }
+  const config = parseCoreConfig(options.env, aliases);
   const logger = createLogger({
     format: config.LOG_FORMAT,
     level: config.LOG_LEVEL,

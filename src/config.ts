@@ -50,9 +50,16 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = '')
 export const present = (value: string | undefined) =>
   value !== undefined && value.trim() !== '' ? value : undefined;
 
-export function parseCoreConfig(env: NodeJS.ProcessEnv): CoreConfig {
+/** Parses the core variables; `aliases` maps a core name to other names also accepted. */
+export function parseCoreConfig(
+  env: NodeJS.ProcessEnv,
+  aliases: Record<string, readonly string[]> = {},
+): CoreConfig {
   const input = Object.fromEntries(
-    Object.keys(coreSchema.shape).map((name) => [name, present(env[name])]),
+    Object.keys(coreSchema.shape).map((name) => [
+      name,
+      [name, ...(aliases[name] ?? [])].map((n) => present(env[n])).find((v) => v !== undefined),
+    ]),
   );
   const parsed = coreSchema.safeParse(input);
   if (!parsed.success) throw new BootError(describeIssues(parsed.error.issues));

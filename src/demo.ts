@@ -36,11 +36,15 @@ async function main(): Promise<void> {
   ];
   for (const provider of gateway.providers) {
     lines.push(`== ${provider.title} (${provider.id})`);
-    for (const route of provider.routes) lines.push(`   ${route.methods.join('|').padEnd(10)} ${route.path}`);
+    for (const route of provider.routes)
+      lines.push(`   ${route.methods.join('|').padEnd(10)} ${route.path}`);
     const standIn = standIns.find((s) => s.id === provider.id)?.standIn;
     lines.push(...(standIn?.banner(running.url) ?? []).map((line) => `   ${line}`), '');
   }
-  lines.push(`Health: curl ${running.url}/readyz    Providers: curl ${running.url}/api/providers`, '');
+  lines.push(
+    `Health: curl ${running.url}/readyz    Providers: curl ${running.url}/api/providers`,
+    '',
+  );
   console.log(lines.join('\n'));
 }
 

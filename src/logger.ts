@@ -29,8 +29,11 @@ function textValue(value: unknown): string {
 }
 
 export function createLogger(options: LoggerOptions = {}, bound: LogFields = {}): Logger {
-  const { format = 'text', level = 'info', write = (line) => process.stdout.write(`${line}\n`) } =
-    options;
+  const {
+    format = 'text',
+    level = 'info',
+    write = (line) => process.stdout.write(`${line}\n`),
+  } = options;
   const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
     if (rank[lineLevel] < rank[level]) return;
     const all = { ...bound, ...fields };

@@ -60,6 +60,8 @@ export interface ProviderDefinition<Config = unknown> {
    * empty object are the ones listed as missing when the provider is disabled.
    */
   configSchema: z.ZodType<Config>;
+  /** Aliases this provider's tutorials use for core variables, e.g. `{ PORT: ['ITM_TOKEN_SERVER_PORT'] }`. */
+  coreEnvAliases?: Partial<Record<'HOST' | 'PORT', readonly string[]>>;
   create(config: Config, deps: ProviderDeps): ProviderInstance | Promise<ProviderInstance>;
   /** Starts local stand-ins for `npm run demo`; load heavy test helpers lazily inside. */
   demo?(): Promise<DemoStandIn>;

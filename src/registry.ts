@@ -59,7 +59,9 @@ export function resolveProviders(
   const enabled: EnabledProvider[] = [];
   for (const id of requested) {
     if (!registry.has(id)) {
-      problems.push(`PROVIDERS: unknown provider "${id}" (known: ${[...registry.keys()].join(', ')})`);
+      problems.push(
+        `PROVIDERS: unknown provider "${id}" (known: ${[...registry.keys()].join(', ')})`,
+      );
     }
   }
   for (const definition of registry.values()) {

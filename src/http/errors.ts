@@ -43,9 +43,15 @@ export const renderErrors =
       if (error.code === 'internal_error') {
         // The message of an unexpected error may quote a secret: only its type and frames are
         // logged at the usual levels.
-        const { name, message, stack = '' } =
-          thrown instanceof Error ? thrown : new Error(String(thrown));
-        const frames = stack.split('\n').slice(1, 8).map((f) => f.trim());
+        const {
+          name,
+          message,
+          stack = '',
+        } = thrown instanceof Error ? thrown : new Error(String(thrown));
+        const frames = stack
+          .split('\n')
+          .slice(1, 8)
+          .map((f) => f.trim());
         logger.error('unhandled error', { requestId, error: name, frames });
         logger.debug('unhandled error detail', { requestId, detail: message });
       }
@@ -55,7 +61,9 @@ export const renderErrors =
         error: {
           code: error.code,
           message:
-            error.code === 'internal_error' ? `internal error (request ${requestId})` : error.message,
+            error.code === 'internal_error'
+              ? `internal error (request ${requestId})`
+              : error.message,
           ...(error.field === undefined ? {} : { field: error.field }),
         },
         requestId,

@@ -30,7 +30,10 @@ export const jsonBody = (limitBytes = jsonLimitBytes): Middleware => {
     },
     async (ctx, next) => {
       const body: unknown = ctx.request.body;
-      if (Array.isArray(body) || (body !== undefined && (typeof body !== 'object' || body === null))) {
+      if (
+        Array.isArray(body) ||
+        (body !== undefined && (typeof body !== 'object' || body === null))
+      ) {
         throw new GatewayError('invalid_request', 'request body must be a JSON object', 'body');
       }
       await next();

@@ -29,9 +29,14 @@ function createMemoryStore(clock: Clock, options: StoreOptions): KeyValueStore &
       if (!live(key) && options.maxEntries !== undefined && entries.size >= options.maxEntries) {
         sweep();
         if (entries.size >= options.maxEntries) {
-          throw new GatewayError('unavailable', 'the gateway is at capacity; try again later', undefined, {
-            'Retry-After': '5',
-          });
+          throw new GatewayError(
+            'unavailable',
+            'the gateway is at capacity; try again later',
+            undefined,
+            {
+              'Retry-After': '5',
+            },
+          );
         }
       }
       entries.set(key, { value, expiresAt: clock.now() + ttlMs });

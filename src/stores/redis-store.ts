@@ -23,7 +23,11 @@ function unavailable(error: unknown): never {
  * optimistic compare-and-set (a Lua script), retried when another writer got there first.
  */
 export function createRedisStoreFactory(url: string, keyPrefix = 'tokengate:'): StoreFactory {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+  });
   redis.on('error', () => {});
   const open = (name: string): KeyValueStore => {
     const k = (key: string) => `${keyPrefix}${name}:${key}`;

@@ -17,7 +17,11 @@ export const sampleProvider = (id = 'sample') =>
     env: { SAMPLE_SECRET: ['SAMPLE_LEGACY_SECRET'], SAMPLE_TTL: [] },
     configSchema: z.object({
       SAMPLE_SECRET: z.string({ message: 'is required' }).min(8, 'must be at least 8 characters'),
-      SAMPLE_TTL: z.coerce.number().int('must be an integer').positive('must be positive').default(60),
+      SAMPLE_TTL: z.coerce
+        .number()
+        .int('must be an integer')
+        .positive('must be positive')
+        .default(60),
     }),
     create(config, deps) {
       const router = new Router();

@@ -1,0 +1,33 @@
+import Redis from 'ioredis';
+
+/** Where Redis-backed tests connect; CI and the dev machines run one here. */
+export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+
+/**
+ * True when Redis answers. Without it, Redis-backed suites skip, unless `REQUIRE_REDIS=1`,
+ * where its absence is a failure (CI sets it).
+ */
+export async function redisAvailable(): Promise<boolean> {
+  const client = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch (error) {
+    if (process.env.REQUIRE_REDIS === '1') {
+      throw new Error(`REQUIRE_REDIS=1 but Redis at ${redisUrl} does not answer: ${String(error)}`);
+    }
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A key prefix unique to one test, so parallel suites never see each other's keys. */
+export const uniquePrefix = (name: string) =>
+  `tokengate-test:${name}:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}:`;
