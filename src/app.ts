@@ -3,6 +3,7 @@ import Koa, { type Middleware } from 'koa';
 import json from 'koa-json';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { createCallerAuth } from './caller-auth';
 import { systemClock, type Clock } from './clock';
 import { parseCoreConfig, type CoreConfig } from './config';
 import { accessLog } from './http/access-log';
@@ -126,6 +127,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         fetch: options.fetch ?? globalThis.fetch,
         clock,
         metrics,
+        callerAuth: (settings) =>
+          createCallerAuth({
+            ...settings,
+            fetch: options.fetch ?? globalThis.fetch,
+            clock,
+            logger: logger.child({ provider: id }),
+          }),
       });
       providers.push({
         id,

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
+import type { CallerAuth, CallerAuthSettings } from './caller-auth';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -20,6 +21,8 @@ export interface ProviderDeps {
   fetch: typeof fetch;
   clock: Clock;
   metrics: Metrics;
+  /** Creates a verifier of callers' bearer JWTs for the issuer the provider configures. */
+  callerAuth(settings: CallerAuthSettings): CallerAuth;
 }
 
 /** What `create()` returns: the provider's routes and its lifecycle hooks. */

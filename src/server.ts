@@ -32,9 +32,12 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
     close(timeoutMs = gateway.config.SHUTDOWN_TIMEOUT) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Keep-alive connections become idle as their requests finish; close them as they do.
+        const sweeper = setInterval(() => server.closeIdleConnections(), 25);
         server.closeIdleConnections();
         const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
         await closed;
+        clearInterval(sweeper);
         clearTimeout(deadline);
         await gateway.close();
       })();

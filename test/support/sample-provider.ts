@@ -37,6 +37,10 @@ export const sampleProvider = (id = 'sample') =>
       router.get('/teapot', () => {
         throw new GatewayError('rate_limited', 'slow down', undefined, { 'Retry-After': '7' });
       });
+      router.get('/wait', async (ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, Number(ctx.query.ms ?? 0)));
+        ctx.body = { waited: true };
+      });
       const rootRouter = new Router();
       rootRouter.get('/sample-compat', (ctx) => {
         ctx.body = { compat: true };

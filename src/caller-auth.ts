@@ -1,0 +1,150 @@
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Middleware } from 'koa';
+import type { Clock } from './clock';
+import { GatewayError } from './errors';
+import { createJwksKeySource, JwksUnavailableError } from './jwks';
+import type { Logger } from './logger';
+
+/** Who may call a provider: bearer JWTs of one issuer. */
+export interface CallerAuthOptions {
+  /** Expected `iss`, compared exactly (Auth0 issuers end with `/`). */
+  issuer: string;
+  /** Expected `aud`; not checked when absent. */
+  audience?: string | readonly string[];
+  /** Accepted signing algorithms. Default `['RS256']`. */
+  algorithms?: readonly string[];
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 30. */
+  clockToleranceSec?: number;
+  /** Limit of one discovery or JWKS fetch, in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /** Least time between JWKS refetches caused by an unknown `kid`. Default 30 s. */
+  jwksCooldownMs?: number;
+  fetch: typeof fetch;
+  clock?: Clock;
+  /** Receives rejections (never the token itself) at debug level. */
+  logger?: Logger;
+}
+
+/** Options of {@link ProviderDeps.callerAuth}: the core supplies `fetch`, `clock` and `logger`. */
+export type CallerAuthSettings = Omit<CallerAuthOptions, 'fetch' | 'clock' | 'logger'>;
+
+/** A verifier of `Authorization: Bearer <JWT>` headers. */
+export interface CallerAuth {
+  /**
+   * Verifies the header value and returns the token's claims. Fails with a 401 GatewayError
+   * carrying `WWW-Authenticate` when the caller is at fault, a 503 when the issuer's keys
+   * cannot be obtained.
+   */
+  verify(authorization: string | undefined): Promise<JWTPayload>;
+  /** Koa middleware that verifies the request and stores the claims in `ctx.state.caller`. */
+  middleware(): Middleware;
+}
+
+const missing = () =>
+  new GatewayError('unauthorized', 'a bearer token is required', undefined, {
+    'WWW-Authenticate': 'Bearer',
+  });
+
+const invalid = (reason: string) =>
+  new GatewayError('unauthorized', `invalid bearer token: ${reason}`, undefined, {
+    'WWW-Authenticate': 'Bearer error="invalid_token"',
+  });
+
+const unavailable = () =>
+  new GatewayError('unavailable', 'caller verification is unavailable: issuer keys unreachable');
+
+function reasonOf(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `${error.claim} claim rejected`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'unknown signing key';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
+  return 'malformed';
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Finds `jwks_uri` through OpenID discovery; a failure is not remembered, so it is retried. */
+function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => Promise<string> {
+  let found: Promise<string> | undefined;
+  const discover = async () => {
+    const url = `${trimSlash(options.issuer)}/.well-known/openid-configuration`;
+    const response = await options
+      .fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
+      .catch((cause: unknown) => {
+        throw new JwksUnavailableError('issuer discovery failed', { cause });
+      });
+    const metadata = (await response.json().catch(() => undefined)) as
+      | { issuer?: unknown; jwks_uri?: unknown }
+      | undefined;
+    if (!response.ok || typeof metadata?.jwks_uri !== 'string') {
+      throw new JwksUnavailableError(`issuer discovery answered HTTP ${response.status}`);
+    }
+    if (metadata.issuer !== options.issuer) {
+      throw new JwksUnavailableError('discovered issuer differs from the configured one');
+    }
+    return metadata.jwks_uri;
+  };
+  return () => {
+    found ??= discover().catch((error: unknown) => {
+      found = undefined;
+      throw error;
+    });
+    return found;
+  };
+}
+
+/**
+ * Creates a verifier of callers' bearer JWTs: signature by the issuer's JWKS (found through
+ * `<issuer>/.well-known/openid-configuration`, keys chosen by `kid`), exact issuer, audience
+ * when configured, algorithm allow-list and a required `exp`.
+ */
+export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const algorithms = [...(options.algorithms ?? ['RS256'])];
+  if (algorithms.some((alg) => alg.toLowerCase() === 'none' || alg.startsWith('HS'))) {
+    throw new Error('caller algorithms must be asymmetric; "none" and HS* are refused');
+  }
+  const keys = createJwksKeySource({
+    url: discoverJwksUri(options, timeoutMs),
+    fetch: options.fetch,
+    clock,
+    timeoutMs,
+    cooldownMs: options.jwksCooldownMs,
+  });
+
+  const verify = async (authorization: string | undefined): Promise<JWTPayload> => {
+    const [scheme = '', ...rest] = (authorization ?? '').trim().split(/\s+/);
+    if (scheme.toLowerCase() !== 'bearer') throw missing();
+    const [token] = rest;
+    if (!token || rest.length > 1) throw invalid('malformed');
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience as string | string[] | undefined,
+        algorithms,
+        requiredClaims: ['exp'],
+        clockTolerance: options.clockToleranceSec ?? 30,
+        currentDate: new Date(clock.now()),
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof JwksUnavailableError) {
+        options.logger?.warn('caller verification unavailable', { reason: error.message });
+        throw unavailable();
+      }
+      const reason = reasonOf(error);
+      options.logger?.debug('caller rejected', { reason });
+      throw invalid(reason);
+    }
+  };
+
+  return {
+    verify,
+    middleware: () => async (ctx, next) => {
+      ctx.state.caller = await verify(ctx.get('authorization') || undefined);
+      await next();
+    },
+  };
+}

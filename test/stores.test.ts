@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryStoreFactory } from '../src/stores/memory-store';
+import { createRedisStoreFactory } from '../src/stores/redis-store';
+import type { StoreFactory } from '../src/stores/store';
+import { redisAvailable, redisUrl, uniquePrefix } from './support/redis';
+
+const manualClock = () => {
+  let now = 1_700_000_000_000;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+};
+
+/** The behaviour every backend must share. */
+function storeContract(name: string, makeFactory: () => StoreFactory | Promise<StoreFactory>) {
+  describe(`${name} store`, () => {
+    let factory: StoreFactory;
+    beforeAll(async () => {
+      factory = await makeFactory();
+    });
+    afterAll(() => factory?.close());
+
+    it('sets, gets and deletes', async () => {
+      const store = factory.open('basic');
+      expect(await store.get('a')).toBeUndefined();
+      await store.set('a', 'one', 60_000);
+      expect(await store.get('a')).toBe('one');
+      expect(await store.delete('a')).toBe(true);
+      expect(await store.delete('a')).toBe(false);
+      expect(await store.get('a')).toBeUndefined();
+    });
+
+    it('keeps names apart', async () => {
+      await factory.open('left').set('k', 'L', 60_000);
+      expect(await factory.open('right').get('k')).toBeUndefined();
+    });
+
+    it('updates only existing keys', async () => {
+      const store = factory.open('update');
+      expect(await store.update('missing', () => 'x', 60_000)).toBeUndefined();
+      expect(await store.get('missing')).toBeUndefined();
+      await store.set('k', '1', 60_000);
+      expect(await store.update('k', (v) => `${v}2`, 60_000)).toBe('12');
+      expect(await store.update('k', () => undefined, 60_000)).toBeUndefined();
+      expect(await store.get('k')).toBe('12');
+    });
+
+    it('loses no update under 50 concurrent writers', async () => {
+      const store = factory.open('race');
+      await store.set('doc', '{}', 60_000);
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.update('doc', (v) => JSON.stringify({ ...JSON.parse(v), [`f${i}`]: i }), 60_000),
+        ),
+      );
+      expect(Object.keys(JSON.parse((await store.get('doc'))!))).toHaveLength(50);
+    });
+  });
+}
+
+storeContract('memory', () => createMemoryStoreFactory(manualClock()));
+
+describe('memory store limits', () => {
+  it('expires entries by the clock', async () => {
+    const clock = manualClock();
+    const store = createMemoryStoreFactory(clock).open('ttl');
+    await store.set('k', 'v', 1_000);
+    clock.advance(999);
+    expect(await store.get('k')).toBe('v');
+    clock.advance(1);
+    expect(await store.get('k')).toBeUndefined();
+    expect(await store.update('k', () => 'x', 1_000)).toBeUndefined();
+  });
+
+  it('refuses new keys beyond maxEntries with 503, counting expired ones as free', async () => {
+    const clock = manualClock();
+    const store = createMemoryStoreFactory(clock).open('bounded', { maxEntries: 2 });
+    await store.set('a', '1', 1_000);
+    await store.set('b', '1', 5_000);
+    await expect(store.set('c', '1', 1_000)).rejects.toMatchObject({
+      status: 503,
+      code: 'unavailable',
+    });
+    await store.set('a', '2', 1_000);
+    clock.advance(1_000);
+    await store.set('c', '1', 1_000);
+    expect(await store.get('c')).toBe('1');
+  });
+});
+
+describe('redis', async () => {
+  if (!(await redisAvailable())) {
+    it.skip('needs Redis at 127.0.0.1:6379 (REQUIRE_REDIS=1 makes its absence fail)');
+    return;
+  }
+  storeContract('redis', () => createRedisStoreFactory(redisUrl, uniquePrefix('stores')));
+
+  it('expires keys', async () => {
+    const factory = createRedisStoreFactory(redisUrl, uniquePrefix('ttl'));
+    const store = factory.open('ttl');
+    await store.set('k', 'v', 50);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await store.get('k')).toBeUndefined();
+    await factory.close();
+  });
+
+  it('reports an unreachable server as unavailable', async () => {
+    const factory = createRedisStoreFactory('redis://127.0.0.1:1/0', uniquePrefix('down'));
+    await expect(factory.open('x').get('k')).rejects.toMatchObject({ status: 503 });
+    await expect(factory.ping()).rejects.toThrow();
+    await factory.close();
+  });
+});
