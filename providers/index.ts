@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from '../src/provider';
+import { textileProvider } from './textile';
 
 /** The one place that lists the providers; the core only ever sees this array. */
-export const providerDefinitions: readonly ProviderDefinition[] = [];
+export const providerDefinitions: readonly ProviderDefinition[] = [textileProvider];
