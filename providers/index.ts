@@ -1,5 +1,6 @@
 import type { ProviderDefinition } from '../src/provider';
+import { kintoProvider } from './kinto';
 import { textileProvider } from './textile';
 
 /** The one place that lists the providers; the core only ever sees this array. */
-export const providerDefinitions: readonly ProviderDefinition[] = [textileProvider];
+export const providerDefinitions: readonly ProviderDefinition[] = [textileProvider, kintoProvider];

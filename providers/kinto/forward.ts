@@ -1,0 +1,97 @@
+import type { Context } from 'koa';
+import { GatewayError } from '../../src/errors';
+import type { Session } from '../../src/session-store';
+import type { KintoService } from './config-file';
+import { callUpstream } from './proxy';
+import type { KintoRouteDeps } from './routes';
+import {
+  readSessionFields,
+  splitResponseHeaders,
+  unauthorized,
+  upstreamRequestHeaders,
+} from './session-headers';
+import { upstreamTarget } from './target';
+
+/** A live session and the token that named it. */
+export interface Authenticated {
+  token: string;
+  session: Session;
+}
+
+/**
+ * The proxy leg as a Koa handler: checks the service's required fields, streams the call
+ * upstream, takes the declared writes into the session and streams the answer back. Without
+ * a session (public route) no field goes either way.
+ */
+export function createForwarder(
+  r: KintoRouteDeps,
+  count: (name: string, labels: Record<string, string>) => void,
+) {
+  const { setup, sessions, deps } = r;
+  return async (ctx: Context, service: KintoService, skip: number, session?: Authenticated) => {
+    const target = upstreamTarget(ctx.req.url ?? '/', skip);
+    const read = readSessionFields(service, session?.session.data ?? {});
+    if ('missing' in read) {
+      count('proxy', { service: service.name, outcome: 'session_field_missing' });
+      throw unauthorized(`service "${service.name}" needs the session field "${read.missing}"`);
+    }
+    const incoming = ctx.req.headers;
+    const hasBody =
+      incoming['transfer-encoding'] !== undefined || Number(incoming['content-length'] ?? 0) > 0;
+    const aborted = new AbortController();
+    ctx.res.once('close', () => aborted.abort());
+    const response = await callUpstream(r.dispatcher, {
+      service,
+      method: ctx.method,
+      ...target,
+      headers: upstreamRequestHeaders(
+        incoming,
+        setup.sessionFields,
+        session ? read.headers : {},
+        {
+          remoteAddress: ctx.req.socket.remoteAddress,
+          protocol: ctx.protocol,
+          host: ctx.host,
+          requestId: ctx.state.requestId,
+        },
+        hasBody,
+      ),
+      body: hasBody ? ctx.req : undefined,
+      maxBodyBytes: r.maxBodyBytes,
+      signal: aborted.signal,
+    }).catch((error: unknown) => {
+      const code = error instanceof GatewayError ? error.code : 'internal_error';
+      count('proxy', { service: service.name, outcome: code });
+      deps.logger.warn('upstream call failed', {
+        service: service.name,
+        code,
+        requestId: ctx.state.requestId,
+      });
+      throw error;
+    });
+    try {
+      const { headers, changes } = splitResponseHeaders(
+        response.headers,
+        session ? service.writes : [],
+        session ? new Set() : setup.sessionFields,
+      );
+      if (session && Object.keys(changes).length > 0) {
+        const written = await sessions.write(session.token, changes);
+        if (written.status === 'too_large') {
+          throw new GatewayError(
+            'upstream_error',
+            `service "${service.name}" wrote more session data than the ${written.limit}-byte limit`,
+          );
+        }
+        count('session_writes', { service: service.name, outcome: written.status });
+      }
+      count('proxy', { service: service.name, outcome: String(response.statusCode) });
+      ctx.status = response.statusCode;
+      ctx.set(headers);
+      ctx.body = response.body;
+    } catch (error) {
+      response.body.destroy();
+      throw error;
+    }
+  };
+}

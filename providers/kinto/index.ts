@@ -1,0 +1,54 @@
+import { Agent } from 'undici';
+import { defineProvider } from '../../src/provider';
+import { createSessionStore } from '../../src/session-store';
+import { createClientCheck } from './credentials';
+import { kintoConfigSchema } from './env';
+import { kintoRoutes } from './routes';
+
+/** Bound on the JSON size of one session's data. */
+export const maxSessionDataBytes = 8 * 1024;
+
+/**
+ * KintoHub-style sessions: client apps trade their id and secret for a session token, and
+ * the gateway injects session fields into, and takes them from, the microservices it fronts.
+ */
+export const kintoProvider = defineProvider({
+  id: 'kinto',
+  title: 'KintoHub-style sessions',
+  env: { KINTO_CONFIG: [], KINTO_SESSION_TTL: [], KINTO_MAX_SESSIONS: [], KINTO_MAX_BODY: [] },
+  configSchema: kintoConfigSchema,
+  async create(config, deps) {
+    const setup = config.KINTO_CONFIG;
+    const sessions = createSessionStore(
+      deps.store.open('sessions', { maxEntries: config.KINTO_MAX_SESSIONS }),
+      {
+        clock: deps.clock,
+        ttlMs: config.KINTO_SESSION_TTL * 1000,
+        maxDataBytes: maxSessionDataBytes,
+      },
+    );
+    const dispatcher = new Agent({ connect: { timeout: 10_000 }, keepAliveTimeout: 4_000 });
+    const router = kintoRoutes({
+      setup,
+      sessions,
+      checkClient: await createClientCheck(setup.clients),
+      dispatcher,
+      maxBodyBytes: config.KINTO_MAX_BODY,
+      deps,
+    });
+    deps.logger.info('kinto configured', {
+      clients: setup.clients.size,
+      services: [...setup.services.keys()].join(','),
+    });
+    return {
+      router,
+      async close() {
+        // The server has drained by now; a call still waiting on a stalled upstream is dropped.
+        await dispatcher.destroy();
+      },
+    };
+  },
+  // require, not import(): this CommonJS build cannot import() an extension-less TypeScript path.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  demo: async () => (require('./demo') as typeof import('./demo')).startKintoDemo(),
+});

@@ -1,0 +1,114 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from '../../src/errors';
+import type { KintoService } from './config-file';
+
+type HeaderValue = string | string[] | undefined;
+type Headers = Record<string, HeaderValue>;
+
+/** The header that carries the session token; it never leaves the gateway. */
+export const sessionTokenHeader = 'kinto-authorization';
+
+/** A 401 that tells the client which header to send. */
+export const unauthorized = (message: string) =>
+  new GatewayError('unauthorized', message, undefined, {
+    'WWW-Authenticate': 'Bearer realm="kinto", header="Kinto-Authorization"',
+  });
+
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
+
+/** Hop-by-hop headers, including any the `Connection` header names, in lowercase. */
+function hopHeaders(headers: Headers): Set<string> {
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  return new Set([...hopByHop, ...listed]);
+}
+
+const text = (value: HeaderValue) => (Array.isArray(value) ? value.join(', ') : (value ?? ''));
+
+/** The session fields a call needs, or the first required one the session lacks. */
+export function readSessionFields(
+  service: KintoService,
+  data: Readonly<Record<string, string>>,
+): { headers: Record<string, string> } | { missing: string } {
+  const headers: Record<string, string> = {};
+  for (const read of service.reads) {
+    const value = data[read.stored];
+    if (value !== undefined) headers[read.field] = value;
+    else if (read.required) return { missing: read.field };
+  }
+  return { headers };
+}
+
+/** Where the call came from, for the `X-Forwarded-*` headers and `X-Request-Id`. */
+export interface Forwarding {
+  remoteAddress: string | undefined;
+  protocol: string;
+  host: string;
+  requestId: string;
+}
+
+/**
+ * The upstream request's headers: the client's, minus hop-by-hop ones, the session token and
+ * every header named like a session field (so none can be forged), plus `inject`.
+ */
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  sessionFields: ReadonlySet<string>,
+  inject: Record<string, string>,
+  forwarding: Forwarding,
+  hasBody: boolean,
+): Record<string, string | string[]> {
+  const drop = hopHeaders(incoming);
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || drop.has(name) || sessionFields.has(name)) continue;
+    if (['host', 'expect', sessionTokenHeader, 'x-request-id'].includes(name)) continue;
+    if (name === 'content-length' && !hasBody) continue;
+    out[name] = value;
+  }
+  const forwardedFor = [text(incoming['x-forwarded-for']), forwarding.remoteAddress]
+    .filter(Boolean)
+    .join(', ');
+  if (forwardedFor) out['x-forwarded-for'] = forwardedFor;
+  out['x-forwarded-proto'] = forwarding.protocol;
+  out['x-forwarded-host'] = forwarding.host;
+  out['x-request-id'] = forwarding.requestId;
+  return { ...out, ...inject };
+}
+
+/**
+ * Splits the upstream response's headers into those the client receives and the session
+ * changes they carry: headers named like a field in `captured` (declared names) become
+ * changes (an empty value removes the field); those and the ones in `dropped` are removed.
+ */
+export function splitResponseHeaders(
+  upstream: Headers,
+  captured: readonly string[],
+  dropped: ReadonlySet<string>,
+): { headers: Record<string, string | string[]>; changes: Record<string, string | null> } {
+  const declared = new Map(captured.map((field) => [field.toLowerCase(), field]));
+  const drop = hopHeaders(upstream);
+  const headers: Record<string, string | string[]> = {};
+  const changes: Record<string, string | null> = {};
+  for (const [raw, value] of Object.entries(upstream)) {
+    const name = raw.toLowerCase();
+    if (value === undefined || drop.has(name) || name === 'x-request-id') continue;
+    const field = declared.get(name);
+    if (field !== undefined) changes[field] = text(value) === '' ? null : text(value);
+    else if (!dropped.has(name)) headers[name] = value;
+  }
+  return { headers, changes };
+}
