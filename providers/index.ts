@@ -1,6 +1,11 @@
 import type { ProviderDefinition } from '../src/provider';
+import { bentleyProvider } from './bentley';
 import { kintoProvider } from './kinto';
 import { textileProvider } from './textile';
 
 /** The one place that lists the providers; the core only ever sees this array. */
-export const providerDefinitions: readonly ProviderDefinition[] = [textileProvider, kintoProvider];
+export const providerDefinitions: readonly ProviderDefinition[] = [
+  textileProvider,
+  bentleyProvider,
+  kintoProvider,
+];

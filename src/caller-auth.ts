@@ -70,13 +70,15 @@ function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => P
   const discover = async () => {
     const url = `${trimSlash(options.issuer)}/.well-known/openid-configuration`;
     const response = await options
-      .fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
+      .fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(timeoutMs),
+      })
       .catch((cause: unknown) => {
         throw new JwksUnavailableError('issuer discovery failed', { cause });
       });
     const metadata = (await response.json().catch(() => undefined)) as
-      | { issuer?: unknown; jwks_uri?: unknown }
-      | undefined;
+      { issuer?: unknown; jwks_uri?: unknown } | undefined;
     if (!response.ok || typeof metadata?.jwks_uri !== 'string') {
       throw new JwksUnavailableError(`issuer discovery answered HTTP ${response.status}`);
     }

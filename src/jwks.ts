@@ -70,11 +70,14 @@ export function createJwksKeySource(options: JwksOptions): JWTVerifyGetKey {
     if (!local) await reload();
     // A set past its age is still better than none while the issuer is unreachable.
     else if (clock.now() - fetchedAt >= maxAgeMs) await reload().catch(() => undefined);
+    const tried = local!;
     try {
-      return await local!(header, token);
+      return await tried(header, token);
     } catch (error) {
-      const unknownKey = error instanceof errors.JWKSNoMatchingKey;
-      if (!unknownKey || clock.now() - fetchedAt < cooldownMs) throw error;
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      // Another request may have refreshed the set meanwhile: use it before any cooldown.
+      if (local !== tried) return local!(header, token);
+      if (clock.now() - fetchedAt < cooldownMs) throw error;
       await reload();
       return local!(header, token);
     }

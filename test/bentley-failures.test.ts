@@ -1,0 +1,149 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bentleyProvider } from '../providers/bentley';
+import { refusedUrl, startBrokenIms, type BrokenIms } from './support/bentley-broken-ims';
+import { imsClient, startBentleyIdps, type BentleyIdps } from './support/bentley-idp';
+import { call, startGateway, type TestGateway } from './support/gateway';
+
+let idps: BentleyIdps;
+let ims: BrokenIms;
+let callerToken: string;
+const clock = { t: Date.now(), now: () => clock.t };
+const gateways: TestGateway[] = [];
+
+const gatewayWith = async (env: Record<string, string> = {}) => {
+  const gw = await startGateway({
+    definitions: [bentleyProvider],
+    env: {
+      ...idps.env,
+      LOG_LEVEL: 'debug',
+      BENTLEY_TOKEN_URL: ims.tokenUrl,
+      BENTLEY_UPSTREAM_TIMEOUT: '1000',
+      ...env,
+    },
+    clock,
+  });
+  gateways.push(gw);
+  return gw;
+};
+const getToken = (gw: TestGateway) =>
+  call(`${gw.url}/api/bentley/token`, { headers: { authorization: `Bearer ${callerToken}` } });
+const metric = (gw: TestGateway, outcome: string) =>
+  gw.gateway.metrics
+    .render()
+    .split('\n')
+    .find(
+      (line) =>
+        line.startsWith('tokengate_upstream_requests_total') && line.includes(`"${outcome}"`),
+    );
+
+beforeAll(async () => {
+  idps = await startBentleyIdps();
+  callerToken = await idps.callerToken();
+});
+afterEach(async () => {
+  for (const gw of gateways) {
+    expect(gw.logs.join('\n')).not.toContain(imsClient.secret);
+    expect(gw.logs.join('\n')).not.toMatch(/opaque-\d/);
+  }
+  await Promise.all(gateways.splice(0).map((gw) => gw.close()));
+  await ims?.close();
+  clock.t = Date.now();
+});
+afterAll(() => idps.close());
+
+describe('bentley provider when the IMS misbehaves', () => {
+  it('retries 5xx answers within the deadline, then answers 502', async () => {
+    ims = await startBrokenIms('status500');
+    const gw = await gatewayWith({ BENTLEY_UPSTREAM_TIMEOUT: '3000' });
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error).toMatchObject({ code: 'upstream_error' });
+    expect(answer.body.error.message).toContain('HTTP 500');
+    expect(ims.requests).toBeGreaterThanOrEqual(2);
+    expect(ims.requests).toBeLessThanOrEqual(4);
+    expect(metric(gw, 'server_error')).toMatch(new RegExp(` ${ims.requests}$`));
+  });
+
+  it('answers 502 for garbage JSON without retrying', async () => {
+    ims = await startBrokenIms('garbage');
+    const gw = await gatewayWith();
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.message).toContain('invalid JSON');
+    expect(ims.requests).toBe(1);
+  });
+
+  it('answers 504 when the IMS stalls, instead of hanging', async () => {
+    ims = await startBrokenIms('stall');
+    const gw = await gatewayWith({ BENTLEY_UPSTREAM_TIMEOUT: '300' });
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(504);
+    expect(answer.body.error.code).toBe('upstream_timeout');
+    expect(metric(gw, 'timeout')).toBeDefined();
+  });
+
+  it('answers 502 when the connection is refused, after retrying', async () => {
+    ims = await startBrokenIms('ok');
+    const gw = await gatewayWith({ BENTLEY_TOKEN_URL: await refusedUrl() });
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.message).toContain('unreachable');
+    expect(metric(gw, 'network_error')).toMatch(/ [2-4]$/);
+  });
+
+  it('answers 502 when IMS discovery is unreachable', async () => {
+    ims = await startBrokenIms('ok');
+    const gw = await gatewayWith({
+      BENTLEY_TOKEN_URL: '',
+      BENTLEY_AUTHORITY: await refusedUrl(''),
+    });
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.message).toContain('IMS discovery');
+  });
+
+  it('never caches failures', async () => {
+    ims = await startBrokenIms('invalid_client');
+    const gw = await gatewayWith();
+    const refused = await getToken(gw);
+    expect(refused.status).toBe(502);
+    expect(refused.body.error.message).toBe('token endpoint refused the request: invalid_client');
+    ims.mode = 'ok';
+    expect((await getToken(gw)).body.token).toBe('opaque-1');
+  });
+
+  it('keeps serving a cached token that has not expired while the IMS fails', async () => {
+    ims = await startBrokenIms('ok');
+    const gw = await gatewayWith({ BENTLEY_UPSTREAM_TIMEOUT: '300' });
+    const start = clock.t;
+    expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-1', expiresIn: 300 });
+
+    ims.mode = 'status500';
+    clock.t = start + 250_000;
+    const stale = await getToken(gw);
+    expect(stale.status).toBe(200);
+    expect(stale.body).toMatchObject({ token: 'opaque-1', expiresIn: 50 });
+    expect(ims.requests).toBeGreaterThan(1);
+
+    clock.t = start + 300_000;
+    expect((await getToken(gw)).status).toBe(502);
+    ims.mode = 'ok';
+    expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-2', expiresIn: 300 });
+  });
+
+  it('refreshes short-lived tokens at half their lifetime, with one call for concurrent requests', async () => {
+    ims = await startBrokenIms('ok');
+    ims.expiresIn = 60;
+    const gw = await gatewayWith();
+    const start = clock.t;
+    expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-1', expiresIn: 60 });
+    clock.t = start + 29_999;
+    expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-1', expiresIn: 30 });
+    expect(ims.requests).toBe(1);
+
+    clock.t = start + 30_000;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => getToken(gw)));
+    expect(new Set(answers.map((a) => a.body.token))).toEqual(new Set(['opaque-2']));
+    expect(ims.requests).toBe(2);
+  });
+});

@@ -1,0 +1,242 @@
+import Router from '@koa/router';
+import { base64url, generateKeyPair, SignJWT } from 'jose';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createCallerAuth } from '../src/caller-auth';
+import { defineProvider } from '../src/provider';
+import { refusedUrl } from './support/bentley-broken-ims';
+import { call, startGateway, type TestGateway } from './support/gateway';
+import { startOidcIdp, type OidcIdp } from './support/oidc-idp';
+
+const audience = 'https://probe.test/api';
+const appClient = { id: 'probe-app', secret: 'probe-app-secret' };
+
+/** A provider whose only job is to put the core caller check in front of a route. */
+const probeProvider = defineProvider({
+  id: 'probe',
+  title: 'Probe',
+  env: { PROBE_ISSUER: [], PROBE_AUDIENCE: [], PROBE_TIMEOUT: [] },
+  configSchema: z.object({
+    PROBE_ISSUER: z.string(),
+    PROBE_AUDIENCE: z.string().optional(),
+    PROBE_TIMEOUT: z.coerce.number().default(2_000),
+  }),
+  create(config, deps) {
+    const auth = deps.callerAuth({
+      issuer: config.PROBE_ISSUER,
+      audience: config.PROBE_AUDIENCE,
+      timeoutMs: config.PROBE_TIMEOUT,
+    });
+    const router = new Router();
+    router.get('/whoami', auth.middleware(), (ctx) => {
+      ctx.body = { sub: ctx.state.caller.sub };
+    });
+    return { router };
+  },
+});
+
+const clock = { t: Date.now(), now: () => clock.t };
+let idp: OidcIdp;
+let other: OidcIdp;
+const gateways: TestGateway[] = [];
+
+const gatewayFor = async (env: Record<string, string>) => {
+  const gw = await startGateway({ definitions: [probeProvider], env, clock });
+  gateways.push(gw);
+  return gw;
+};
+const token = async (from = idp, resource = audience) => {
+  const { status, body } = await from.clientCredentials(appClient, { resource });
+  expect(status).toBe(200);
+  return body.access_token as string;
+};
+const whoami = (gw: TestGateway, authorization?: string) =>
+  call(`${gw.url}/api/probe/whoami`, authorization ? { headers: { authorization } } : {});
+
+const expectInvalid = (answer: Awaited<ReturnType<typeof whoami>>, reason?: string) => {
+  expect(answer.status).toBe(401);
+  expect(answer.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  expect(answer.body.error.code).toBe('unauthorized');
+  if (reason) expect(answer.body.error.message).toContain(reason);
+};
+
+const idpOptions = {
+  clients: [
+    {
+      client_id: appClient.id,
+      client_secret: appClient.secret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+    },
+  ],
+  resourceScope: 'app',
+  defaultResource: audience,
+};
+
+beforeAll(async () => {
+  [idp, other] = await Promise.all([startOidcIdp(idpOptions), startOidcIdp(idpOptions)]);
+});
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((gw) => gw.close()));
+  clock.t = Date.now();
+});
+afterAll(async () => {
+  await Promise.all([idp.close(), other.close()]);
+});
+
+describe('caller auth against a real OpenID provider', () => {
+  it('accepts a token of the issuer and exposes its claims', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer, PROBE_AUDIENCE: audience });
+    const answer = await whoami(gw, `Bearer ${await token()}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ sub: appClient.id });
+    // The scheme is case-insensitive (RFC 7235).
+    expect((await whoami(gw, `bearer ${await token()}`)).status).toBe(200);
+  });
+
+  it('answers a missing or non-bearer credential with a bare Bearer challenge', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    for (const header of [undefined, `Basic ${Buffer.from('a:b').toString('base64')}`]) {
+      const answer = await whoami(gw, header);
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+      expect(answer.body.error.code).toBe('unauthorized');
+    }
+  });
+
+  it('rejects malformed tokens', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    expectInvalid(await whoami(gw, 'Bearer'), 'malformed');
+    expectInvalid(await whoami(gw, 'Bearer not.a.jwt'), 'malformed');
+    expectInvalid(await whoami(gw, `Bearer ${await token()} extra`), 'malformed');
+  });
+
+  it('rejects an expired token', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    const fresh = await token();
+    clock.t = Date.now() + 2 * 3600_000;
+    expectInvalid(await whoami(gw, `Bearer ${fresh}`), 'expired');
+  });
+
+  it('rejects a token of another issuer, even one that is valid there', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    expectInvalid(await whoami(gw, `Bearer ${await token(other)}`));
+  });
+
+  it('checks the audience only when configured', async () => {
+    const foreign = await token(idp, 'https://elsewhere.test');
+    const strict = await gatewayFor({ PROBE_ISSUER: idp.issuer, PROBE_AUDIENCE: audience });
+    expectInvalid(await whoami(strict, `Bearer ${foreign}`), 'aud claim rejected');
+    const lax = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    expect((await whoami(lax, `Bearer ${foreign}`)).status).toBe(200);
+  });
+
+  it('requires exp', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    const noExp = await idp.sign({ iss: idp.issuer, sub: 'x', aud: audience });
+    expectInvalid(await whoami(gw, `Bearer ${noExp}`), 'exp claim rejected');
+  });
+
+  it('rejects alg none, symmetric algorithms and forged signatures', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    const claims = {
+      iss: idp.issuer,
+      sub: 'x',
+      aud: audience,
+      exp: Math.floor(clock.t / 1000) + 600,
+    };
+    const part = (value: object) => base64url.encode(JSON.stringify(value));
+    const unsecured = `${part({ alg: 'none' })}.${part(claims)}.`;
+    expectInvalid(await whoami(gw, `Bearer ${unsecured}`));
+
+    const hs = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: idp.kids()[0] })
+      .sign(new TextEncoder().encode('a-guessable-shared-secret-32-bytes!'));
+    expectInvalid(await whoami(gw, `Bearer ${hs}`), 'algorithm not allowed');
+
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: idp.kids()[0] })
+      .sign(privateKey);
+    expectInvalid(await whoami(gw, `Bearer ${forged}`), 'bad signature');
+  });
+
+  it('follows a key rotation at the issuer, refetching the JWKS at most once per cooldown', async () => {
+    const rotating = await startOidcIdp(idpOptions);
+    try {
+      const gw = await gatewayFor({ PROBE_ISSUER: rotating.issuer });
+      const before = await token(rotating);
+      expect((await whoami(gw, `Bearer ${before}`)).status).toBe(200);
+      expect(rotating.counts.jwks).toBe(1);
+
+      await rotating.rotateKeys();
+      const after = await token(rotating);
+      clock.t += 31_000;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => whoami(gw, `Bearer ${after}`)),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      expect(rotating.counts.jwks).toBe(2);
+      expect((await whoami(gw, `Bearer ${before}`)).status).toBe(200);
+
+      // Within the cooldown an unknown kid does not reach the issuer again.
+      const { privateKey } = await generateKeyPair('RS256');
+      const stranger = await new SignJWT({
+        iss: rotating.issuer,
+        exp: Math.floor(clock.t / 1000) + 60,
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'unknown-kid' })
+        .sign(privateKey);
+      expectInvalid(await whoami(gw, `Bearer ${stranger}`), 'unknown signing key');
+      expect(rotating.counts.jwks).toBe(2);
+      expect(rotating.counts.discovery).toBe(1);
+    } finally {
+      await rotating.close();
+    }
+  });
+
+  it('answers 503, not 401, when the issuer cannot be reached', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: (await refusedUrl('')).replace(/\/$/, '') });
+    const answer = await whoami(gw, `Bearer ${await token()}`);
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('unavailable');
+    expect(answer.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('answers 503 within the timeout when the issuer stalls, and recovers afterwards', async () => {
+    let stall = true;
+    const sockets = new Set<import('node:net').Socket>();
+    const proxy = createServer((req, res) => {
+      if (stall) return;
+      fetch(`${idp.issuer}${req.url}`).then(async (upstream) => {
+        res.writeHead(upstream.status, { 'content-type': 'application/json' });
+        res.end((await upstream.text()).replaceAll(idp.issuer, issuer));
+      });
+    });
+    proxy.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const gw = await gatewayFor({ PROBE_ISSUER: issuer, PROBE_TIMEOUT: '300' });
+      const stalled = await whoami(gw, `Bearer ${await token()}`);
+      expect(stalled.status).toBe(503);
+      // Failures are not remembered: once the issuer answers, discovery is retried. The token
+      // names the real issuer, so it is rejected — by the verifier, with a 401.
+      stall = false;
+      expectInvalid(await whoami(gw, `Bearer ${await token()}`), 'iss claim rejected');
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+
+  it('refuses to be configured with none or symmetric algorithms', () => {
+    const settings = { issuer: 'https://issuer.test/', fetch };
+    expect(() => createCallerAuth({ ...settings, algorithms: ['none'] })).toThrow();
+    expect(() => createCallerAuth({ ...settings, algorithms: ['HS256'] })).toThrow();
+    expect(() => createCallerAuth({ ...settings, algorithms: ['RS256', 'ES256'] })).not.toThrow();
+  });
+});
