@@ -5,15 +5,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createCallerAuth } from './caller-auth';
 import { systemClock, type Clock } from './clock';
-import { parseCoreConfig, type CoreConfig } from './config';
+import type { CoreConfig } from './config';
+import { configure } from './configure';
 import { accessLog } from './http/access-log';
 import { cors } from './http/cors';
 import { renderErrors } from './http/errors';
 import { requestId } from './http/request-id';
-import { createLogger, type Logger } from './logger';
+import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import type { ProviderDefinition, ProviderInstance } from './provider';
-import { createRegistry, resolveProviders } from './registry';
 import { createStoreFactory } from './stores/create-store-factory';
 
 /** How to build a gateway; everything but `env` and `definitions` has a default. */
@@ -99,22 +99,9 @@ async function readiness(providers: RunningProvider[], ping: () => Promise<void>
 
 /** Parses the configuration, creates the enabled providers and assembles the Koa app. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const aliases: Record<string, string[]> = {};
-  for (const definition of options.definitions) {
-    for (const [name, names] of Object.entries(definition.coreEnvAliases ?? {})) {
-      aliases[name] = [...(aliases[name] ?? []), ...names];
-    }
-  }
-  const config = parseCoreConfig(options.env, aliases);
-  const logger = createLogger({
-    format: config.LOG_FORMAT,
-    level: config.LOG_LEVEL,
-    write: options.writeLog,
-  });
+  const { config, logger, enabled } = configure(options.env, options.definitions, options.writeLog);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
-  const registry = createRegistry(options.definitions);
-  const enabled = resolveProviders(registry, options.env, config.PROVIDERS, logger);
   const stores = createStoreFactory(config, clock);
 
   const providers: RunningProvider[] = [];

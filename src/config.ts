@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BootError } from './errors';
 
-const list = (value: string | undefined) =>
+/** Splits a comma list, dropping blanks. */
+export const list = (value: string | undefined) =>
   (value ?? '')
     .split(',')
     .map((item) => item.trim())

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGateway } from '../src/app';
+import { configure } from '../src/configure';
 import { BootError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { createRegistry, resolveProviders } from '../src/registry';
@@ -95,6 +96,16 @@ describe('core configuration', () => {
       'PORT: must be a port number',
       'LOG_FORMAT: must be text or json',
       'REDIS_URL: must be a redis:// or rediss:// URL',
+    ]);
+  });
+
+  it('lists core and provider problems together', () => {
+    const problems = bootProblems(() =>
+      configure({ PORT: '-1', SAMPLE_SECRET: 'short' }, [sampleProvider()], () => {}),
+    );
+    expect(problems).toEqual([
+      'PORT: must be a port number',
+      'sample: SAMPLE_SECRET: must be at least 8 characters',
     ]);
   });
 
