@@ -51,6 +51,8 @@ describe('boot', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('PORT: must be a port number');
+    expect(run.stderr).toContain('agora: AGORA_APP_ID');
+    expect(run.stderr).toContain('agora: AGORA_APP_CERTIFICATE');
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).not.toContain('secret-cert-value');
   });

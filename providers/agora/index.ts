@@ -1,0 +1,22 @@
+import { defineProvider } from '../../src/provider';
+import { createCompat } from './compat';
+import { agoraCompatRouter } from './compat-routes';
+import { agoraConfigSchema, agoraEnv, type AgoraConfig } from './config';
+import { createIssuer } from './issue';
+import { agoraRouter } from './routes';
+
+/** Agora RTC, RTM and Chat tokens (AccessToken2, "007") signed with the app certificate. */
+export const agoraProvider = defineProvider<AgoraConfig>({
+  id: 'agora',
+  title: 'Agora RTC / RTM / Chat',
+  env: agoraEnv,
+  configSchema: agoraConfigSchema,
+  create(config, deps) {
+    const router = agoraRouter(config, createIssuer(config), deps);
+    if (!config.compatRoutes) return { router };
+    return { router, rootRouter: agoraCompatRouter(config, createCompat(config), deps) };
+  },
+  // require, not import(): this CommonJS build cannot import() an extension-less TypeScript path.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  demo: async () => (require('./demo') as typeof import('./demo')).startAgoraDemo(),
+});

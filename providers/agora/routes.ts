@@ -1,0 +1,56 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { jsonBody } from '../../src/http/json-body';
+import { parseInput, requestInput } from '../../src/http/input';
+import { noStore, sendToken } from '../../src/http/token-response';
+import type { ProviderDeps } from '../../src/provider';
+import { requireAdmin } from './admin';
+import type { AgoraConfig } from './config';
+import { inspectToken } from './inspect';
+import type { AgoraAnswer, AgoraIssuer } from './issue';
+import { inspectRequest } from './schemas';
+
+/** Request fields; an empty query parameter counts as absent, as in an HTML form. */
+export function fields(ctx: Context): Record<string, unknown> {
+  const input = requestInput(ctx);
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return input;
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== ''));
+}
+
+/** Counts an issued token by type. */
+export const countIssued = (deps: ProviderDeps, type: string) =>
+  deps.metrics.increment('tokengate_tokens_issued_total', { provider: 'agora', type });
+
+/** `/api/agora/…`: a GET (query) and a POST (JSON body) per token kind, and `POST /inspect`. */
+export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: ProviderDeps): Router {
+  const router = new Router();
+  const tokenRoute = (
+    path: string,
+    mint: (ctx: Context) => AgoraAnswer,
+    ...guards: Middleware[]
+  ) => {
+    const handle = (ctx: Context) => {
+      const answer = mint(ctx);
+      countIssued(deps, answer.type);
+      sendToken(ctx, deps.clock, answer);
+    };
+    router.get(path, ...guards, handle);
+    router.post(path, ...guards, jsonBody(), handle);
+  };
+  tokenRoute('/rtc', (ctx) => issuer.rtc(fields(ctx)));
+  tokenRoute('/rtm', (ctx) => issuer.rtm(fields(ctx)));
+  tokenRoute('/rte', (ctx) => issuer.rte(fields(ctx)));
+  tokenRoute('/chat', (ctx) => issuer.chat(fields(ctx)));
+  const admin: Middleware = (ctx, next) => {
+    requireAdmin(ctx.get('Authorization'), config.adminKey);
+    return next();
+  };
+  tokenRoute('/chat/app', (ctx) => issuer.chatApp(fields(ctx)), admin);
+  tokenRoute('/token', (ctx) => issuer.byType(fields(ctx)));
+  router.post('/inspect', jsonBody(), (ctx) => {
+    const { token } = parseInput(inspectRequest, fields(ctx));
+    noStore(ctx);
+    ctx.body = inspectToken(token, config, deps.clock.now());
+  });
+  return router;
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { invalidRequest } from '../../src/errors';
+import { maxExpirySeconds } from './config';
+
+/** Characters Agora allows in channel names (and RTM user ids). */
+const agoraChars = /^[a-zA-Z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]*$/;
+const agoraCharsText = 'a–z, A–Z, 0–9, space and !#$%&()+-:;<=.>?@[]^_{}|~,';
+const maxUid = 4_294_967_295;
+
+/** JSON numbers are accepted wherever a query string would carry digits. */
+const numberAsText = (value: unknown) => (typeof value === 'number' ? String(value) : value);
+
+const text = (what: string) => z.string({ message: `must be ${what}` });
+
+const wholeNumber = (min: number, max: number, what: string) => {
+  const message = `must be ${what} from ${min} to ${max}`;
+  return z.preprocess(
+    numberAsText,
+    z
+      .string({ message })
+      .regex(/^\d{1,10}$/, message)
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, message),
+  );
+};
+
+export const channelField = text('a string')
+  .min(1, 'must be 1 to 64 characters')
+  .max(64, 'must be 1 to 64 characters')
+  .regex(agoraChars, `may only contain ${agoraCharsText}`);
+
+/** An RTC user id; 0 lets any user join with the token. */
+export const uidField = wholeNumber(0, maxUid, 'an integer');
+
+export const accountField = text('a string')
+  .refine((s) => {
+    const bytes = Buffer.byteLength(s, 'utf8');
+    return bytes >= 1 && bytes <= 255;
+  }, 'must be 1 to 255 bytes')
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+export const roleField = z
+  .enum(['publisher', 'subscriber', 'audience'], {
+    message: 'must be publisher or subscriber (audience is accepted as subscriber)',
+  })
+  .default('publisher')
+  .transform((role): AgoraRole => (role === 'audience' ? 'subscriber' : role));
+
+export const expiryField = (defaultExpiry: number) =>
+  wholeNumber(1, maxExpirySeconds, 'a whole number of seconds').default(defaultExpiry);
+
+/** RTM user ids: Agora's channel-name character set, 1 to 64 characters. */
+export const rtmUserField = z.preprocess(
+  numberAsText,
+  text('a string')
+    .min(1, 'must be 1 to 64 characters')
+    .max(64, 'must be 1 to 64 characters')
+    .regex(agoraChars, `may only contain ${agoraCharsText}`),
+);
+
+/** Agora Chat user ids (usernames or UUIDs). */
+export const chatUserField = z.preprocess(
+  numberAsText,
+  text('a string').regex(
+    /^[A-Za-z0-9_.@-]{1,64}$/,
+    'must be 1 to 64 characters of a–z, A–Z, 0–9 and _ . @ -',
+  ),
+);
+
+export type AgoraRole = 'publisher' | 'subscriber';
+
+/** Who an RTC token is for: a numeric uid or a string account, never both. */
+export type RtcUser = { uid: number } | { account: string };
+
+/** Request fields of the RTC and RTE routes. */
+export const rtcRequest = (defaultExpiry: number) =>
+  z.object({
+    channel: channelField,
+    uid: uidField.optional(),
+    account: accountField.optional(),
+    role: roleField,
+    expiry: expiryField(defaultExpiry),
+  });
+
+export const rtmRequest = (defaultExpiry: number) =>
+  z.object({ uid: rtmUserField, expiry: expiryField(defaultExpiry) });
+
+export const chatRequest = (defaultExpiry: number) =>
+  z.object({ uid: chatUserField, expiry: expiryField(defaultExpiry) });
+
+export const chatAppRequest = (defaultExpiry: number) =>
+  z.object({ expiry: expiryField(defaultExpiry) });
+
+export const tokenTypeRequest = z.object({
+  type: z
+    .enum(['rtc', 'rtm', 'rte', 'chat'], { message: 'must be rtc, rtm, rte or chat' })
+    .default('rtc'),
+});
+
+export const inspectRequest = z.object({
+  token: text('a string').min(1, 'must not be empty').max(4096, 'is too long for an Agora token'),
+});
+
+/** Enforces exactly one of `uid` and `account`. */
+export function rtcUser(input: { uid?: number; account?: string }): RtcUser {
+  if (input.uid !== undefined && input.account !== undefined) {
+    throw invalidRequest('uid', 'send either uid or account, not both');
+  }
+  if (input.uid !== undefined) return { uid: input.uid };
+  if (input.account !== undefined) return { account: input.account };
+  throw invalidRequest('uid', 'uid or account is required');
+}
+
+/** RTM login needs a concrete user, so the RTC wildcard uid 0 cannot carry an RTM service. */
+export function rteUser(user: RtcUser): RtcUser {
+  if ('uid' in user && user.uid === 0) {
+    throw invalidRequest('uid', 'uid 0 (any user) cannot log in to RTM; send a specific uid');
+  }
+  return user;
+}

@@ -1,0 +1,62 @@
+import { AccessToken2 } from 'agora-token/src/AccessToken2';
+import { agoraProvider } from '../../providers/agora';
+import { startGateway, type TestGateway } from './gateway';
+
+/** Test credentials: fixed, 32 hex characters each, recognisable in logs. */
+export const appId = '970ca35de60c44645bbae8a215061b33';
+export const appCertificate = '5cfd2fd1755d40ecb72977518be15d3b';
+export const adminKey = 'test-admin-key-0123456789abcdef';
+
+export const agoraEnv = {
+  AGORA_APP_ID: appId,
+  AGORA_APP_CERTIFICATE: appCertificate,
+  AGORA_ADMIN_KEY: adminKey,
+};
+
+/** A fixed clock, so `expiresAt` is exact. */
+export const now = Date.parse('2030-01-01T00:00:00.000Z');
+export const at = (seconds: number) => new Date(now + seconds * 1000).toISOString();
+
+export const startAgora = (env: Record<string, string> = {}): Promise<TestGateway> =>
+  startGateway({
+    definitions: [agoraProvider],
+    env: { ...agoraEnv, ...env },
+    clock: { now: () => now },
+  });
+
+/** A service of a token decoded by agora-token's own parser. */
+export interface DecodedService {
+  type: number;
+  channel?: string;
+  uid?: string;
+  user?: string;
+  privileges: Record<string, number>;
+}
+
+/** Parses with agora-token and verifies the signature with the test certificate. */
+export function decode(token: string, certificate = appCertificate) {
+  const parsed = new AccessToken2();
+  if (!parsed.from_string(token)) throw new Error('agora-token cannot parse the token');
+  const fields = (s: object) => s as Record<string, Buffer | string | undefined>;
+  return {
+    appId: parsed.appId.toString(),
+    expire: parsed.expire,
+    verified: parsed.verifySignature(certificate),
+    services: parsed.services.map((s): DecodedService => ({
+      type: s.service_type(),
+      channel: fields(s).__channel_name?.toString(),
+      uid: fields(s).__uid?.toString(),
+      user: fields(s).__user_id?.toString(),
+      privileges: { ...s.__privileges },
+    })),
+  };
+}
+
+/** RTC privilege ids: join, publish audio, video, data. */
+export const publisherPrivileges = (expiry: number) => ({
+  1: expiry,
+  2: expiry,
+  3: expiry,
+  4: expiry,
+});
+export const subscriberPrivileges = (expiry: number) => ({ 1: expiry });
