@@ -56,7 +56,8 @@ function listRoutes(router: Router, prefix: string): RouteInfo[] {
   return router.stack
     .filter((layer) => layer.methods.length > 0)
     .map((layer) => ({
-      methods: layer.methods.filter((m) => m !== 'HEAD'),
+      // router.all() registers every method Node knows; list that as ANY.
+      methods: layer.methods.length > 10 ? ['ANY'] : layer.methods.filter((m) => m !== 'HEAD'),
       path: `${prefix}${layer.path}`,
     }));
 }

@@ -138,6 +138,7 @@ describe('core HTTP behaviour', () => {
         { methods: ['GET'], path: '/api/sample/token' },
         { methods: ['POST'], path: '/api/sample/token' },
         { methods: ['GET'], path: '/sample-compat' },
+        { methods: ['ANY'], path: '/api/sample/any' },
       ]),
     );
     const metrics = await call(`${gw.url}/metrics`);

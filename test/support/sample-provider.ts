@@ -41,6 +41,9 @@ export const sampleProvider = (id = 'sample') =>
         await new Promise((resolve) => setTimeout(resolve, Number(ctx.query.ms ?? 0)));
         ctx.body = { waited: true };
       });
+      router.all('/any', (ctx) => {
+        ctx.body = { method: ctx.method };
+      });
       const rootRouter = new Router();
       rootRouter.get('/sample-compat', (ctx) => {
         ctx.body = { compat: true };
