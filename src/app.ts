@@ -69,16 +69,41 @@ const tagProvider =
     return next();
   };
 
-function mount(app: Koa, provider: RunningProvider): void {
-  const { id, instance } = provider;
-  const mounted = new Router({ prefix: `/api/${id}` });
-  mounted.use(tagProvider(id), instance.router.routes());
-  app.use(mounted.routes());
-  if (instance.rootRouter) {
+/**
+ * Sends `/api/<id>/…` straight to that provider's routes: one map lookup, so a request never
+ * walks the routers of the other providers.
+ */
+function dispatchToProviders(providers: RunningProvider[]): Middleware {
+  const routes = new Map(
+    providers.map(({ id, instance }) => {
+      const mounted = new Router({ prefix: `/api/${id}` });
+      mounted.use(instance.router.routes());
+      return [id, mounted.routes() as Middleware] as const;
+    }),
+  );
+  return (ctx, next) => {
+    const id = /^\/api\/([^/]+)/.exec(ctx.path)?.[1];
+    const handle = id === undefined ? undefined : routes.get(id);
+    if (!handle) return next();
+    ctx.state.provider = id;
+    return handle(ctx, next);
+  };
+}
+
+/** Root routes of the providers, for compatibility with the tutorials' servers. */
+function rootRoutes(providers: RunningProvider[]): Middleware[] {
+  return providers.flatMap(({ id, instance }) => {
+    if (!instance.rootRouter) return [];
     const root = new Router();
     root.use(tagProvider(id), instance.rootRouter.routes());
-    app.use(root.routes());
-  }
+    return [root.routes() as Middleware];
+  });
+}
+
+/** koa-json's `?pretty`, consulted only when the query mentions it (parsing it costs). */
+function prettyJson(): Middleware {
+  const pretty = json({ pretty: false, param: 'pretty' });
+  return (ctx, next) => (ctx.querystring.includes('pretty') ? pretty(ctx, next) : next());
 }
 
 async function readiness(providers: RunningProvider[], ping: () => Promise<void>) {
@@ -146,7 +171,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(accessLog(logger, metrics));
   app.use(cors(config.CORS_ORIGINS));
   app.use(renderErrors(logger));
-  app.use(json({ pretty: false, param: 'pretty' }));
+  app.use(prettyJson());
+  app.use(dispatchToProviders(providers));
 
   const core = new Router();
   core.get('/healthz', (ctx) => {
@@ -165,7 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ctx.body = metrics.render();
   });
   app.use(core.routes());
-  providers.forEach((provider) => mount(app, provider));
+  rootRoutes(providers).forEach((routes) => app.use(routes));
 
   const byId = new Map(providers.map((p) => [p.id, p]));
   return {

@@ -23,9 +23,21 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
+const needsQuotes = /[\s"=]/;
+
 function textValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[\s"=]/.test(text) ? JSON.stringify(text) : text;
+  return needsQuotes.test(text) ? JSON.stringify(text) : text;
+}
+
+function textFields(fields: LogFields | undefined): string {
+  let text = '';
+  for (const name in fields) {
+    const value = fields[name];
+    if (value !== undefined) text += ` ${name}=${textValue(value)}`;
+  }
+  return text;
 }
 
 export function createLogger(options: LoggerOptions = {}, bound: LogFields = {}): Logger {
@@ -34,19 +46,20 @@ export function createLogger(options: LoggerOptions = {}, bound: LogFields = {})
     level = 'info',
     write = (line) => process.stdout.write(`${line}\n`),
   } = options;
+  // Bound fields are rendered once, not on every line.
+  const boundText = textFields(bound);
   const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
     if (rank[lineLevel] < rank[level]) return;
-    const all = { ...bound, ...fields };
     const time = new Date().toISOString();
     if (format === 'json') {
-      write(JSON.stringify({ time, level: lineLevel, msg: message, ...all }));
+      write(JSON.stringify({ time, level: lineLevel, msg: message, ...bound, ...fields }));
       return;
     }
-    const rest = Object.entries(all)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${textValue(v)}`)
-      .join(' ');
-    write(`${time} ${lineLevel.toUpperCase().padEnd(5)} ${message}${rest ? ` ${rest}` : ''}`);
+    const label =
+      lineLevel === 'info' || lineLevel === 'warn'
+        ? `${lineLevel.toUpperCase()} `
+        : lineLevel.toUpperCase();
+    write(`${time} ${label} ${message}${boundText}${textFields(fields)}`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -9,14 +9,26 @@ const escape = (value: string) => value.replace(/["\\\n]/g, (c) => (c === '\n' ?
 
 export function createMetrics(): Metrics {
   const counters = new Map<string, Map<string, number>>();
-  return {
-    increment(name, labels = {}, by = 1) {
-      const series = counters.get(name) ?? new Map<string, number>();
-      counters.set(name, series);
-      const key = Object.entries(labels)
-        .sort(([a], [b]) => a.localeCompare(b))
+  // Label sets repeat, so each one is rendered once and then found by a cheap key.
+  const rendered = new Map<string, string>();
+  const labelText = (labels: Record<string, string>) => {
+    let key = '';
+    for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
+    let text = rendered.get(key);
+    if (text === undefined) {
+      text = Object.entries(labels)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, v]) => `${k}="${escape(v)}"`)
         .join(',');
+      rendered.set(key, text);
+    }
+    return text;
+  };
+  return {
+    increment(name, labels = {}, by = 1) {
+      let series = counters.get(name);
+      if (!series) counters.set(name, (series = new Map()));
+      const key = labelText(labels);
       series.set(key, (series.get(key) ?? 0) + by);
     },
     render() {

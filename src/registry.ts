@@ -6,12 +6,18 @@ import type { ProviderDefinition, ProviderEnv } from './provider';
 /** Provider definitions keyed by id. */
 export type Registry = ReadonlyMap<string, ProviderDefinition>;
 
+/** `/api/providers` belongs to the core. */
+const reservedIds = new Set(['providers']);
+
 /** Builds the registry, refusing ids that repeat or cannot be a URL segment and env prefix. */
 export function createRegistry(definitions: readonly ProviderDefinition[]): Registry {
   const registry = new Map<string, ProviderDefinition>();
   for (const definition of definitions) {
     if (!/^[a-z][a-z0-9]*$/.test(definition.id)) {
       throw new Error(`provider id "${definition.id}" must be lowercase letters and digits`);
+    }
+    if (reservedIds.has(definition.id)) {
+      throw new Error(`provider id "${definition.id}" is reserved by the core`);
     }
     if (registry.has(definition.id)) {
       throw new Error(`provider id "${definition.id}" is registered twice`);

@@ -24,6 +24,13 @@ describe('core HTTP behaviour', () => {
     expect(Math.abs(expiresAt - Date.now() - 60_000)).toBeLessThan(5_000);
   });
 
+  it('indents JSON answers on ?pretty', async () => {
+    const plain = await call(`${gw.url}/api/sample/token?user=ann`);
+    const pretty = await call(`${gw.url}/api/sample/token?user=ann&pretty`);
+    expect(plain.text).not.toContain('\n');
+    expect(pretty.text).toContain('\n  "token": "t-ann"');
+  });
+
   it('takes the same fields from a JSON body on POST', async () => {
     const res = await postJson(`${gw.url}/api/sample/token`, { user: 'bob' });
     expect(res.status).toBe(200);

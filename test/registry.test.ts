@@ -25,6 +25,7 @@ describe('registry', () => {
   it('refuses duplicate and malformed ids', () => {
     expect(() => createRegistry([sampleProvider(), sampleProvider()])).toThrow(/registered twice/);
     expect(() => createRegistry([sampleProvider('Bad-Id')])).toThrow(/lowercase/);
+    expect(() => createRegistry([sampleProvider('providers')])).toThrow(/reserved/);
   });
 
   it('disables a provider with no variables set and logs the missing names', () => {

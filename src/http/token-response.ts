@@ -14,6 +14,8 @@ export function sendToken(
   answer: { token: string; expiresIn: number } & Record<string, unknown>,
 ): void {
   noStore(ctx);
+  // Set directly: Koa would otherwise look the JSON type up by name on every answer.
+  ctx.set('Content-Type', 'application/json; charset=utf-8');
   const expiresIn = Math.max(0, Math.floor(answer.expiresIn));
   ctx.body = {
     ...answer,
