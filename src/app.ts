@@ -13,8 +13,9 @@ import { renderErrors } from './http/errors';
 import { requestId } from './http/request-id';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
-import type { ProviderDefinition, ProviderInstance } from './provider';
+import type { ProviderDefinition, ProviderDeps, ProviderInstance } from './provider';
 import { createStoreFactory } from './stores/create-store-factory';
+import type { StoreFactory } from './stores/store';
 
 /** How to build a gateway; everything but `env` and `definitions` has a default. */
 export interface GatewayOptions {
@@ -123,31 +124,42 @@ async function readiness(providers: RunningProvider[], ping: () => Promise<void>
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
 }
 
+/** The capabilities one provider receives, scoped to its id. */
+function providerDeps(
+  id: string,
+  shared: {
+    stores: StoreFactory;
+    logger: Logger;
+    clock: Clock;
+    metrics: Metrics;
+    fetch: typeof fetch;
+  },
+): ProviderDeps {
+  const { stores, clock, metrics, fetch } = shared;
+  const logger = shared.logger.child({ provider: id });
+  return {
+    store: { open: (name, options) => stores.open(`${id}:${name}`, options) },
+    logger,
+    fetch,
+    clock,
+    metrics,
+    callerAuth: (settings) => createCallerAuth({ ...settings, fetch, clock, logger }),
+  };
+}
+
 /** Parses the configuration, creates the enabled providers and assembles the Koa app. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, enabled } = configure(options.env, options.definitions, options.writeLog);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const stores = createStoreFactory(config, clock);
+  const shared = { stores, logger, clock, metrics, fetch: options.fetch ?? globalThis.fetch };
 
   const providers: RunningProvider[] = [];
   try {
     for (const { definition, config: providerConfig } of enabled) {
       const { id } = definition;
-      const instance = await definition.create(providerConfig, {
-        store: { open: (name, storeOptions) => stores.open(`${id}:${name}`, storeOptions) },
-        logger: logger.child({ provider: id }),
-        fetch: options.fetch ?? globalThis.fetch,
-        clock,
-        metrics,
-        callerAuth: (settings) =>
-          createCallerAuth({
-            ...settings,
-            fetch: options.fetch ?? globalThis.fetch,
-            clock,
-            logger: logger.child({ provider: id }),
-          }),
-      });
+      const instance = await definition.create(providerConfig, providerDeps(id, shared));
       providers.push({
         id,
         title: definition.title,
