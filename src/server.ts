@@ -19,6 +19,8 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
+  // A client that declares a body and never sends it must not hold a socket for Node's 300 s.
+  server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
