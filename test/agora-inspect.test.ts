@@ -110,6 +110,21 @@ describe('POST /api/agora/inspect', () => {
 
   const zipBomb = `007${deflateSync(Buffer.alloc(1024 * 1024)).toString('base64')}`;
 
+  /** 200 bytes that declare 16 000 empty services: agora-token's parser is quadratic in them. */
+  const manyServices = (() => {
+    const text = (value: Buffer) => Buffer.concat([Buffer.from([value.length, 0]), value]);
+    const head = Buffer.concat([
+      text(Buffer.alloc(32)),
+      text(Buffer.from(appId)),
+      Buffer.alloc(12),
+    ]);
+    const count = Buffer.alloc(2);
+    count.writeUInt16LE(16_000);
+    const fpa = Buffer.from([4, 0, 0, 0]);
+    const content = Buffer.concat([head, count, ...Array<Buffer>(16_000).fill(fpa)]);
+    return `007${deflateSync(content, { level: 9 }).toString('base64')}`;
+  })();
+
   it.each([
     ['an empty string', ''],
     ['a number', 7],
@@ -120,6 +135,7 @@ describe('POST /api/agora/inspect', () => {
     ['007 and truncated content', `007${deflateSync(Buffer.from([1, 0])).toString('base64')}`],
     ['a decompression bomb', zipBomb],
     ['an overlong token', `007${'A'.repeat(5000)}`],
+    ['a small token declaring thousands of services', manyServices],
   ])('answers 400 (never 500) to %s', async (_name, token) => {
     const { status, body } = await inspect(token);
     expect(status).toBe(400);

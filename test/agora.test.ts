@@ -31,7 +31,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 }
 
 beforeAll(async () => {
-  gw = await startAgora({ AGORA_DEFAULT_EXPIRY: '1800' });
+  gw = await startAgora({ AGORA_DEFAULT_EXPIRY: '1800', LOG_LEVEL: 'debug' });
 });
 afterAll(async () => {
   await gw.close();
@@ -162,6 +162,7 @@ describe('agora request validation', () => {
       [{ channel: 'c', uid: 1.5 }, 'uid'],
       [{ channel: 'c', uid: -1 }, 'uid'],
       [{ channel: 'c', account: '' }, 'account'],
+      [{ channel: 'c', account: 'a\ud800' }, 'account'],
       [{ channel: 'c', uid: 1, expiry: 86401 }, 'expiry'],
     ];
     for (const [body, field] of cases) {
@@ -228,6 +229,12 @@ describe('agora RTM, RTE and Chat tokens', () => {
     const wildcard = await get('/api/agora/rte?channel=stage&uid=0');
     expect(wildcard.status).toBe(400);
     expect(wildcard.body.error.field).toBe('uid');
+    // A valid RTC account that RTM would refuse as a user id.
+    for (const account of ['ålice', 'a/b', 'x'.repeat(65)]) {
+      const notRtm = await post('/api/agora/rte', { channel: 'stage', account });
+      expect(notRtm.status).toBe(400);
+      expect(notRtm.body.error).toMatchObject({ code: 'invalid_request', field: 'account' });
+    }
   });
 
   it('mints Chat user tokens and validates the chat user id', async () => {

@@ -40,6 +40,11 @@ describe('textile: malformed input is a 400 naming the field', () => {
       () => call(`${setup.gw.url}/api/textile/token?ident=${identity.toString().slice(0, -1)}`),
       'ident',
     ],
+    [
+      'two ids',
+      () => call(`${setup.gw.url}/api/textile/token?id=${identity}&id=${identity}`),
+      'id',
+    ],
     ['missing publicKey', () => postJson(challengeUrl(setup), {}), 'publicKey'],
     [
       'private key as publicKey',
@@ -61,6 +66,16 @@ describe('textile: malformed input is a 400 naming the field', () => {
         }),
       'signature',
     ],
+    ['missing signature', () => postJson(tokenUrl(setup), { challengeId: 'x' }), 'signature'],
+    [
+      'numeric challengeId',
+      () =>
+        postJson(tokenUrl(setup), {
+          challengeId: 7,
+          signature: Buffer.alloc(64).toString('base64'),
+        }),
+      'challengeId',
+    ],
     [
       'missing challengeId',
       () => postJson(tokenUrl(setup), { signature: Buffer.alloc(64).toString('base64') }),
@@ -73,6 +88,24 @@ describe('textile: malformed input is a 400 naming the field', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'invalid_request', field });
     expect(setup.gw.logs.join('\n')).not.toContain(identity.toString());
+  });
+
+  it('says what is wrong, once, without echoing the value', async () => {
+    const expectations: Array<[() => Promise<{ body: any }>, string]> = [
+      [
+        () => call(`${setup.gw.url}/api/textile/token?id=${identity}&id=x`),
+        'id must be a Textile private key string (bbaareq…, 110 characters)',
+      ],
+      [
+        () => postJson(challengeUrl(setup), { publicKey: null }),
+        'publicKey must be a Textile public key string (bbaarei…, 59 characters)',
+      ],
+      [() => postJson(tokenUrl(setup), { challengeId: 'x' }), 'signature is required'],
+    ];
+    for (const [request, message] of expectations) {
+      const { body } = await request();
+      expect(body.error.message).toBe(message);
+    }
   });
 
   it('answers unknown challenge ids with a clear 400', async () => {

@@ -13,7 +13,8 @@ import {
 describe('textile: token flows against the hub emulator', () => {
   let setup: TextileSetup;
   beforeAll(async () => {
-    setup = await startTextile();
+    // Debug level: secrets must stay out of every line, not only the default ones.
+    setup = await startTextile({ LOG_LEVEL: 'debug' });
   });
   afterAll(() => setup.close());
 
@@ -46,11 +47,14 @@ describe('textile: token flows against the hub emulator', () => {
     expect(JSON.stringify(answer.body)).not.toContain(setup.hub.apiSecret);
   });
 
-  it('accepts ident as an alias of id', async () => {
+  it('accepts ident as an alias of id, also next to an empty id', async () => {
     const identity = newIdentity();
     const answer = await call(`${setup.gw.url}/api/textile/token?ident=${identity.toString()}`);
     expect(answer.status).toBe(200);
     expectValidAnswer(answer.body, identity.public.toString());
+    const form = await call(`${setup.gw.url}/api/textile/token?id=&ident=${identity.toString()}`);
+    expect(form.status).toBe(200);
+    expectValidAnswer(form.body, identity.public.toString());
   });
 
   it('issues a token by the two-step HTTP challenge; the challenge is single-use', async () => {
@@ -87,11 +91,29 @@ describe('textile: token flows against the hub emulator', () => {
   it('counts issued tokens by flow', async () => {
     const metrics = setup.gw.gateway.metrics.render();
     expect(metrics).toMatch(
-      /tokengate_tokens_issued_total\{flow="private_key",provider="textile"\} 2/,
+      /tokengate_tokens_issued_total\{flow="private_key",provider="textile"\} 3/,
     );
     expect(metrics).toMatch(
       /tokengate_tokens_issued_total\{flow="challenge",provider="textile"\} 1/,
     );
+  });
+});
+
+describe('textile: TEXTILE_USERAUTH_TTL', () => {
+  let setup: TextileSetup;
+  beforeAll(async () => {
+    setup = await startTextile({ TEXTILE_USERAUTH_TTL: '60' });
+  });
+  afterAll(() => setup.close());
+
+  it('sets how long the userAuth signature is valid', async () => {
+    const answer = await call(`${setup.gw.url}/api/textile/token?id=${newIdentity()}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.expiresIn).toBe(60);
+    expect(Date.parse(answer.body.expiresAt)).toBe(setup.clock.now() + 60_000);
+    expect(answer.body.userAuth.msg).toBe(answer.body.expiresAt);
+    const { sig, msg } = answer.body.userAuth;
+    expect(sig).toBe(apiSignature(setup.hub.apiSecret, msg));
   });
 });
 

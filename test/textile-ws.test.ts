@@ -1,4 +1,6 @@
 import { PrivateKey } from '@textile/hub';
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { apiSignature } from './support/textile-api-sig';
@@ -72,6 +74,41 @@ function converse(url: string, send: (socket: WebSocket, reply: any) => void) {
       conversation.code = code;
       resolve(conversation);
     });
+  });
+}
+
+/**
+ * A bare client that upgrades, sends one short text frame, and then never answers anything —
+ * not even the server's close frame. Resolves once the server has sent the challenge.
+ */
+function sendAndIgnore(httpUrl: string, text: string) {
+  const { hostname, port } = new URL(httpUrl);
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const frame = Buffer.concat([
+    Buffer.from([0x81, 0x80 | payload.length]),
+    mask,
+    payload.map((byte, i) => byte ^ mask[i % 4]!),
+  ]);
+  return new Promise<Socket>((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(
+        'GET /api/textile/token/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n' +
+          'Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`,
+      ),
+    );
+    let received = '';
+    let sent = false;
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+      if (!sent && received.startsWith('HTTP/1.1 101')) {
+        sent = true;
+        socket.write(frame);
+      }
+      if (received.includes('"challenge"')) resolve(socket);
+    });
+    socket.on('error', reject);
   });
 }
 
@@ -185,6 +222,18 @@ describe('textile: WebSocket token flow', () => {
     expect(conversation.messages.map((m) => m.type)).toEqual(['challenge', 'error']);
     expect(conversation.messages[1].value).toMatch(/timed out/);
     expect(await eventually(() => setup.hub.openStreams() === 0)).toBe(true);
+  });
+
+  it('frees the hub stream at the timeout even if the client never completes the close', async () => {
+    const hello = JSON.stringify({ type: 'token', pubkey: newIdentity().public.toString() });
+    const socket = await sendAndIgnore(setup.gw.url, hello);
+    try {
+      expect(setup.hub.openStreams()).toBe(1);
+      // The wait is 2 s; ws would only drop a silent peer after its 30 s close timeout.
+      expect(await eventually(() => setup.hub.openStreams() === 0, 5_000)).toBe(true);
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('ends the hub stream when the client goes away mid-flow', async () => {

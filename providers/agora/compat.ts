@@ -79,12 +79,10 @@ export function createCompat(config: AgoraConfig): AgoraCompat {
     },
     rte(params) {
       const { channel, user, role, expiry: seconds } = rtcFromPath(params);
-      const checked = rteUser(user);
-      const rtmUser = parseInput(rtmUserOnly, {
-        uid: 'uid' in checked ? String(checked.uid) : checked.account,
-      }).uid;
+      rteUser(user, 'uid');
+      const rtmUser = 'uid' in user ? String(user.uid) : user.account;
       return {
-        rtcToken: buildRtcToken(config, channel, checked, role, seconds),
+        rtcToken: buildRtcToken(config, channel, user, role, seconds),
         rtmToken: buildRtmToken(config, rtmUser, seconds),
       };
     },

@@ -63,6 +63,18 @@ const services: Record<number, { name: string; privileges: Record<number, string
 /** Compressed 007 tokens are small; a larger inflated size is a decompression bomb. */
 const maxInflatedBytes = 64 * 1024;
 
+/**
+ * A real token carries a handful of services. agora-token copies the rest of the buffer for
+ * each one, so a tiny token declaring thousands of them would hold the event loop for seconds.
+ */
+const maxServices = 16;
+
+/** The service count of an inflated token: after the signature, app id, issue time, expiry, salt. */
+function serviceCount(content: Buffer): number {
+  const appIdAt = 2 + content.readUInt16LE(0);
+  return content.readUInt16LE(appIdAt + 2 + content.readUInt16LE(appIdAt) + 12);
+}
+
 /** Parsed string fields of agora-token's services are Buffers. */
 type ParsedFields = Record<string, Buffer | string | undefined>;
 
@@ -73,17 +85,26 @@ function parse(token: string): AccessToken2 {
   if (/^00[1-6]/.test(token)) {
     throw invalidRequest(
       'token',
-      `version ${token.slice(0, 3)} tokens are not supported; only 007`,
+      `token: version ${token.slice(0, 3)} tokens are not supported; only 007`,
     );
   }
-  if (!token.startsWith('007')) throw invalidRequest('token', 'is not an Agora 007 token');
+  if (!token.startsWith('007')) throw invalidRequest('token', 'token is not an Agora 007 token');
+  let count: number;
   try {
-    inflateSync(Buffer.from(token.slice(3), 'base64'), { maxOutputLength: maxInflatedBytes });
+    const content = inflateSync(Buffer.from(token.slice(3), 'base64'), {
+      maxOutputLength: maxInflatedBytes,
+    });
+    count = serviceCount(content);
   } catch {
-    throw invalidRequest('token', 'is not a well-formed 007 token');
+    throw invalidRequest('token', 'token is not a well-formed 007 token');
+  }
+  if (count > maxServices) {
+    throw invalidRequest('token', `token carries more than ${maxServices} services`);
   }
   const parsed = new AccessToken2();
-  if (!parsed.from_string(token)) throw invalidRequest('token', 'is not a well-formed 007 token');
+  if (!parsed.from_string(token)) {
+    throw invalidRequest('token', 'token is not a well-formed 007 token');
+  }
   return parsed;
 }
 

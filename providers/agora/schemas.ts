@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidRequest } from '../../src/errors';
+import { parseInput } from '../../src/http/input';
 import { maxExpirySeconds } from './config';
 
 /** Characters Agora allows in channel names (and RTM user ids). */
@@ -33,6 +34,8 @@ export const channelField = text('a string')
 export const uidField = wholeNumber(0, maxUid, 'an integer');
 
 export const accountField = text('a string')
+  // A lone surrogate would be signed as U+FFFD: the token would name another account than the answer.
+  .refine((s) => !/\p{Cs}/u.test(s), 'must be well-formed Unicode text')
   .refine((s) => {
     const bytes = Buffer.byteLength(s, 'utf8');
     return bytes >= 1 && bytes <= 255;
@@ -112,9 +115,14 @@ export function rtcUser(input: { uid?: number; account?: string }): RtcUser {
   throw invalidRequest('uid', 'uid or account is required');
 }
 
-/** RTM login needs a concrete user, so the RTC wildcard uid 0 cannot carry an RTM service. */
-export function rteUser(user: RtcUser): RtcUser {
-  if ('uid' in user && user.uid === 0) {
+/**
+ * An RTE token also logs its user in to RTM: the RTC wildcard uid 0 cannot do that, and an
+ * account must also be a valid RTM user id. `field` names the request field of an account.
+ */
+export function rteUser(user: RtcUser, field = 'account'): RtcUser {
+  if ('account' in user) {
+    parseInput(z.object({ [field]: rtmUserField }), { [field]: user.account });
+  } else if (user.uid === 0) {
     throw invalidRequest('uid', 'uid 0 (any user) cannot log in to RTM; send a specific uid');
   }
   return user;

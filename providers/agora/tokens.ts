@@ -1,5 +1,4 @@
 import { ChatTokenBuilder, RtcRole, RtcTokenBuilder, RtmTokenBuilder } from 'agora-token';
-import { AccessToken2, ServiceRtc, ServiceRtm } from 'agora-token/src/AccessToken2';
 import type { AgoraRole, RtcUser } from './schemas';
 
 /** The app credentials every token is signed with. */
@@ -64,23 +63,19 @@ export function buildRteToken(
   role: AgoraRole,
   expiry: number,
 ): string {
-  const id = 'uid' in user ? user.uid : user.account;
-  const token = new AccessToken2(appId, appCertificate, 0, expiry);
-  const rtc = new ServiceRtc(channel, id);
-  const rtcPrivileges = [ServiceRtc.kPrivilegeJoinChannel];
-  if (role === 'publisher') {
-    rtcPrivileges.push(
-      ServiceRtc.kPrivilegePublishAudioStream,
-      ServiceRtc.kPrivilegePublishVideoStream,
-      ServiceRtc.kPrivilegePublishDataStream,
-    );
-  }
-  rtcPrivileges.forEach((privilege) => rtc.add_privilege(privilege, expiry));
-  const rtm = new ServiceRtm(String(id));
-  rtm.add_privilege(ServiceRtm.kPrivilegeLogin, expiry);
-  token.add_service(rtc);
-  token.add_service(rtm);
-  return checked(token.build());
+  // A numeric uid is written as its decimal text in both services, as buildTokenWithUid does.
+  const id = 'uid' in user ? String(user.uid) : user.account;
+  return checked(
+    RtcTokenBuilder.buildTokenWithRtm(
+      appId,
+      appCertificate,
+      channel,
+      id,
+      rtcRole(role),
+      expiry,
+      expiry,
+    ),
+  );
 }
 
 export function buildChatUserToken(

@@ -28,8 +28,6 @@ export interface ChallengeRegistry {
   reserve(): Slot;
   /** Removes and returns a pending challenge; unknown, used or expired ids fail with 400. */
   take(challengeId: string): PendingChallenge;
-  /** Streams held or being opened. */
-  size(): number;
   /** Aborts every held stream. */
   close(): void;
 }
@@ -105,8 +103,6 @@ export function createChallengeRegistry(options: ChallengeRegistryOptions): Chal
       }
       return entry;
     },
-
-    size: () => pending.size + reserved,
 
     close() {
       [...pending.keys()].forEach((id) => drop(id)?.stream.abort());

@@ -91,15 +91,18 @@ export function createHubClient(options: HubClientOptions): HubClient {
   /** Settles with `work`, or aborts the stream and fails with a 504 after the hub timeout. */
   const within = <T>(work: Promise<T>, stage: HubStage, abort: () => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      let timedOut = false;
       const timer = setTimeout(() => {
+        timedOut = true;
         abort();
         reject(hubTimeout());
       }, timeoutMs);
-      work.then(
-        (value) => resolve(value),
-        (error: unknown) => reject(hubFailure(error, stage, logger)),
-      );
-      void work.catch(() => undefined).finally(() => clearTimeout(timer));
+      void work
+        .then(resolve, (error: unknown) => {
+          // After a timeout the failure is only the abort's echo: not worth a warning.
+          if (!timedOut) reject(hubFailure(error, stage, logger));
+        })
+        .finally(() => clearTimeout(timer));
     });
 
   const connect = async () => {

@@ -40,7 +40,8 @@ export function parsePrivateKey(value: unknown, field = 'id'): PrivateKey {
 /** Decodes standard or URL-safe base64 of exactly `length` bytes, or fails with a 400. */
 export function parseBase64(value: unknown, field: string, length: number): Uint8Array {
   const message = `${field} must be base64 of ${length} bytes`;
-  if (typeof value !== 'string' || value.length === 0 || !base64Pattern.test(value)) {
+  if (value === undefined || value === '') throw invalidRequest(field, `${field} is required`);
+  if (typeof value !== 'string' || !base64Pattern.test(value)) {
     throw invalidRequest(field, message);
   }
   const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');

@@ -1,22 +1,12 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { GatewayError } from '../../src/errors';
-import { parseInput, requestInput } from '../../src/http/input';
+import { requestInput } from '../../src/http/input';
 import { jsonBody } from '../../src/http/json-body';
 import { noStore } from '../../src/http/token-response';
 import type { TextileService } from './service';
 
-const required = (field: string) =>
-  z.string({ message: `${field} must be a string` }).min(1, `${field} is required`);
-
-const challengeRequest = z.object({ publicKey: required('publicKey') });
-const answerRequest = z.object({
-  challengeId: required('challengeId'),
-  signature: required('signature'),
-});
-
-/** Thin Koa adapters over the service; every answer carries `no-store`. */
+/** Thin Koa adapters over the service, which validates every field; answers carry `no-store`. */
 export function textileRoutes(service: TextileService): Router {
   const router = new Router();
   const answer = (ctx: Context, body: object) => {
@@ -25,19 +15,18 @@ export function textileRoutes(service: TextileService): Router {
   };
 
   router.get('/token', async (ctx) => {
-    const input = requestInput(ctx);
-    const field = input.id !== undefined || input.ident === undefined ? 'id' : 'ident';
-    const value = input[field];
-    answer(ctx, await service.tokenForPrivateKey(Array.isArray(value) ? undefined : value, field));
+    const { id, ident } = requestInput(ctx);
+    // `ident` is the tutorial's alias: used when `id` is absent or empty.
+    const alias = (id === undefined || id === '') && ident !== undefined;
+    answer(ctx, await service.tokenForPrivateKey(alias ? ident : id, alias ? 'ident' : 'id'));
   });
 
   router.post('/token/challenge', jsonBody(), async (ctx) => {
-    const { publicKey } = parseInput(challengeRequest, requestInput(ctx));
-    answer(ctx, await service.openChallenge(publicKey));
+    answer(ctx, await service.openChallenge(requestInput(ctx).publicKey));
   });
 
   router.post('/token', jsonBody(), async (ctx) => {
-    const { challengeId, signature } = parseInput(answerRequest, requestInput(ctx));
+    const { challengeId, signature } = requestInput(ctx);
     answer(ctx, await service.answerChallenge(challengeId, signature));
   });
 

@@ -1,6 +1,6 @@
 import { createUserAuth } from '@textile/hub';
 import type { ProviderDeps } from '../../src/provider';
-import { GatewayError } from '../../src/errors';
+import { GatewayError, invalidRequest } from '../../src/errors';
 import { createChallengeRegistry } from './challenge-registry';
 import type { TextileConfig } from './config';
 import { createHubClient } from './hub-client';
@@ -103,8 +103,6 @@ export function createTextileService(
     }
   };
 
-  const signatureOf = (value: unknown, field: string) => parseBase64(value, field, signatureLength);
-
   return {
     async tokenForPrivateKey(id, field) {
       if (!config.TEXTILE_ALLOW_PRIVATE_KEY) throw privateKeyDisabled();
@@ -132,10 +130,13 @@ export function createTextileService(
     },
 
     async answerChallenge(challengeId, signature) {
-      if (typeof challengeId !== 'string' || challengeId === '') {
-        throw new GatewayError('invalid_request', 'challengeId is required', 'challengeId');
+      if (challengeId === undefined || challengeId === '') {
+        throw invalidRequest('challengeId', 'challengeId is required');
       }
-      const sig = signatureOf(signature, 'signature');
+      if (typeof challengeId !== 'string') {
+        throw invalidRequest('challengeId', 'challengeId must be the string from the challenge');
+      }
+      const sig = parseBase64(signature, 'signature', signatureLength);
       const pending = registry.take(challengeId);
       const token = await pending.stream.answer(sig);
       return issue(token, pending.publicKey, 'challenge');

@@ -44,6 +44,9 @@ export function createTokenSocketServer(options: TokenSocketOptions): TokenSocke
       if (stage === 'done') return;
       stage = 'done';
       clearTimeout(timer);
+      // Freed here rather than on 'close': a client that never completes the close handshake
+      // would otherwise hold the hub stream and its pending place for ws's 30 s close timeout.
+      held?.abort();
       if (ws.readyState !== ws.OPEN) return;
       if (message) ws.send(JSON.stringify(message));
       ws.close(code);
@@ -108,7 +111,7 @@ export function createTokenSocketServer(options: TokenSocketOptions): TokenSocke
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
-      if (stage !== 'done') stage = 'done';
+      stage = 'done';
       clearTimeout(timer);
       held?.abort();
     });
