@@ -9,7 +9,7 @@ export interface JwksOptions {
   clock: Clock;
   /** Limit of one JWKS fetch. */
   timeoutMs: number;
-  /** Least time between two fetches caused by an unknown `kid`. Default 30 s. */
+  /** Least time between refetches (unknown `kid`, aged set), failed ones too. Default 30 s. */
   cooldownMs?: number;
   /** Age after which the set is fetched again before use. Default 10 min. */
   maxAgeMs?: number;
@@ -52,9 +52,12 @@ export function createJwksKeySource(options: JwksOptions): JWTVerifyGetKey {
   const { clock, cooldownMs = 30_000, maxAgeMs = 600_000 } = options;
   let local: JWTVerifyGetKey | undefined;
   let fetchedAt = -Infinity;
+  // Failed fetches count too: an issuer that is down is not asked again on every request.
+  let attemptedAt = -Infinity;
   let pending: Promise<void> | undefined;
 
   const reload = () => {
+    if (!pending) attemptedAt = clock.now();
     pending ??= download(options)
       .then((set) => {
         local = createLocalJWKSet(set);
@@ -65,19 +68,23 @@ export function createJwksKeySource(options: JwksOptions): JWTVerifyGetKey {
       });
     return pending;
   };
+  const coolingDown = () => clock.now() - attemptedAt < cooldownMs;
 
   return async (header, token) => {
     if (!local) await reload();
     // A set past its age is still better than none while the issuer is unreachable.
-    else if (clock.now() - fetchedAt >= maxAgeMs) await reload().catch(() => undefined);
+    else if (clock.now() - fetchedAt >= maxAgeMs && !coolingDown()) {
+      await reload().catch(() => undefined);
+    }
     const tried = local!;
     try {
       return await tried(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-      // Another request may have refreshed the set meanwhile: use it before any cooldown.
+      // Another request may have refreshed the set meanwhile, or be refreshing it: use that
+      // before any cooldown.
       if (local !== tried) return local!(header, token);
-      if (clock.now() - fetchedAt < cooldownMs) throw error;
+      if (!pending && coolingDown()) throw error;
       await reload();
       return local!(header, token);
     }

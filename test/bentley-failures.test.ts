@@ -76,10 +76,25 @@ describe('bentley provider when the IMS misbehaves', () => {
   it('answers 504 when the IMS stalls, instead of hanging', async () => {
     ims = await startBrokenIms('stall');
     const gw = await gatewayWith({ BENTLEY_UPSTREAM_TIMEOUT: '300' });
+    const started = Date.now();
     const answer = await getToken(gw);
+    expect(Date.now() - started).toBeLessThan(300 + 500);
     expect(answer.status).toBe(504);
     expect(answer.body.error.code).toBe('upstream_timeout');
     expect(metric(gw, 'timeout')).toBeDefined();
+  });
+
+  it('answers 503 at once when the provider closes during a stalled IMS call', async () => {
+    ims = await startBrokenIms('stall');
+    const gw = await gatewayWith({ BENTLEY_UPSTREAM_TIMEOUT: '20000' });
+    const pending = getToken(gw);
+    while (ims.requests === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = Date.now();
+    await gw.gateway.close();
+    const answer = await pending;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('unavailable');
   });
 
   it('answers 502 when the connection is refused, after retrying', async () => {
@@ -129,6 +144,15 @@ describe('bentley provider when the IMS misbehaves', () => {
     expect((await getToken(gw)).status).toBe(502);
     ims.mode = 'ok';
     expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-2', expiresIn: 300 });
+  });
+
+  it('caps an absurd announced lifetime instead of failing', async () => {
+    ims = await startBrokenIms('ok');
+    ims.expiresIn = 1e13;
+    const gw = await gatewayWith();
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ token: 'opaque-1', expiresIn: 24 * 3600 });
   });
 
   it('refreshes short-lived tokens at half their lifetime, with one call for concurrent requests', async () => {

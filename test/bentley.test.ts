@@ -85,7 +85,7 @@ describe('bentley provider against oidc-provider as IMS and as the caller IdP', 
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
     const post = await call(`${gw.url}/getToken`, { method: 'POST', headers: { authorization } });
-    expect(post.status).not.toBe(200);
+    expect([404, 405]).toContain(post.status);
   });
 
   it('makes exactly one IMS call for 100 concurrent cold requests', async () => {
@@ -259,6 +259,13 @@ describe('bentley configuration', () => {
         BENTLEY_CALLER_ISSUER: 'https://idp.test/realm',
       }).BENTLEY_CALLER_ISSUER,
     ).toBe('https://idp.test/realm');
+    expect(
+      bentleyConfigSchema.parse({
+        BENTLEY_CLIENT_ID: 'id',
+        BENTLEY_CLIENT_SECRET: 'secret',
+        BENTLEY_CALLER_ISSUER: 'tenant.eu.auth0.com/',
+      }).BENTLEY_CALLER_ISSUER,
+    ).toBe('https://tenant.eu.auth0.com/');
   });
 
   it('refuses to start without a caller issuer, naming variables but never values', async () => {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { base64url, generateKeyPair, SignJWT } from 'jose';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createCallerAuth } from '../src/caller-auth';
@@ -75,6 +75,40 @@ const idpOptions = {
   resourceScope: 'app',
   defaultResource: audience,
 };
+
+/**
+ * A stand-in for the issuer in front of `idp`, naming itself as the issuer, that can stall
+ * every request or fail the JWKS endpoint. Counts the JWKS requests that reach it.
+ */
+async function startIssuerProxy(target: OidcIdp) {
+  const sockets = new Set<Socket>();
+  const proxy = {
+    issuer: '',
+    mode: 'ok' as 'ok' | 'stall' | 'fail',
+    jwks: 0,
+    close: async () => {},
+  };
+  const server = createServer((req, res) => {
+    if (proxy.mode === 'stall') return;
+    if (req.url === '/jwks') proxy.jwks += 1;
+    if (req.url === '/jwks' && proxy.mode === 'fail') {
+      res.writeHead(500).end();
+      return;
+    }
+    void fetch(`${target.issuer}${req.url}`).then(async (upstream) => {
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end((await upstream.text()).replaceAll(target.issuer, proxy.issuer));
+    });
+  });
+  server.on('connection', (socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = async () => {
+    sockets.forEach((s) => s.destroy());
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return proxy;
+}
 
 beforeAll(async () => {
   [idp, other] = await Promise.all([startOidcIdp(idpOptions), startOidcIdp(idpOptions)]);
@@ -207,29 +241,54 @@ describe('caller auth against a real OpenID provider', () => {
   });
 
   it('answers 503 within the timeout when the issuer stalls, and recovers afterwards', async () => {
-    let stall = true;
-    const sockets = new Set<import('node:net').Socket>();
-    const proxy = createServer((req, res) => {
-      if (stall) return;
-      fetch(`${idp.issuer}${req.url}`).then(async (upstream) => {
-        res.writeHead(upstream.status, { 'content-type': 'application/json' });
-        res.end((await upstream.text()).replaceAll(idp.issuer, issuer));
-      });
-    });
-    proxy.on('connection', (socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const issuer = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxy = await startIssuerProxy(idp);
     try {
-      const gw = await gatewayFor({ PROBE_ISSUER: issuer, PROBE_TIMEOUT: '300' });
+      proxy.mode = 'stall';
+      const gw = await gatewayFor({ PROBE_ISSUER: proxy.issuer, PROBE_TIMEOUT: '300' });
+      const started = Date.now();
       const stalled = await whoami(gw, `Bearer ${await token()}`);
+      expect(Date.now() - started).toBeLessThan(300 + 700);
       expect(stalled.status).toBe(503);
       // Failures are not remembered: once the issuer answers, discovery is retried. The token
       // names the real issuer, so it is rejected — by the verifier, with a 401.
-      stall = false;
+      proxy.mode = 'ok';
       expectInvalid(await whoami(gw, `Bearer ${await token()}`), 'iss claim rejected');
     } finally {
-      sockets.forEach((s) => s.destroy());
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.close();
+    }
+  });
+
+  it('does not ask a failing JWKS endpoint again within the cooldown', async () => {
+    const proxy = await startIssuerProxy(idp);
+    try {
+      const gw = await gatewayFor({ PROBE_ISSUER: proxy.issuer });
+      // Signed by the issuer's key, so the key set is consulted; only the `iss` is foreign.
+      expectInvalid(await whoami(gw, `Bearer ${await token()}`), 'iss claim rejected');
+      expect(proxy.jwks).toBe(1);
+
+      proxy.mode = 'fail';
+      const { privateKey } = await generateKeyPair('RS256');
+      const stranger = await new SignJWT({
+        iss: proxy.issuer,
+        exp: Math.floor(clock.t / 1000) + 600,
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'unknown-kid' })
+        .sign(privateKey);
+      clock.t += 31_000;
+      expect((await whoami(gw, `Bearer ${stranger}`)).status).toBe(503);
+      expect(proxy.jwks).toBe(2);
+      expectInvalid(await whoami(gw, `Bearer ${stranger}`), 'unknown signing key');
+      expect(proxy.jwks).toBe(2);
+
+      // Past its age the set is refreshed before use, but a failed refresh is not retried on
+      // every request: the old keys keep verifying meanwhile.
+      clock.t += 600_000;
+      for (let i = 0; i < 3; i++) {
+        expectInvalid(await whoami(gw, `Bearer ${await token()}`), 'iss claim rejected');
+      }
+      expect(proxy.jwks).toBe(3);
+    } finally {
+      await proxy.close();
     }
   });
 

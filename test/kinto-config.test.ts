@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { kintoProvider } from '../providers/kinto';
 import { parseKintoConfig } from '../providers/kinto/config-file';
 import { createClientCheck } from '../providers/kinto/credentials';
@@ -13,9 +13,17 @@ import {
 } from '../providers/kinto/secret-hash';
 import { createGateway } from '../src/app';
 import { BootError } from '../src/errors';
-import { clientEntry, defaultClient, testScrypt, writeConfig } from './support/kinto-fixture';
+import {
+  clientEntry,
+  defaultClient,
+  removeConfigs,
+  testScrypt,
+  writeConfig,
+} from './support/kinto-fixture';
 
 const upstream = 'http://127.0.0.1:9';
+
+afterAll(removeConfigs);
 
 const problemsOf = (document: unknown) => {
   const result = parseKintoConfig(document);
@@ -106,6 +114,10 @@ describe('KINTO_CONFIG', () => {
       'kinto: KINTO_CONFIG: cannot read /nonexistent/kinto.json (ENOENT)',
       'kinto: KINTO_SESSION_TTL: must be a whole number of seconds',
       'kinto: KINTO_MAX_BODY: must be a number of bytes',
+    ]);
+    const valid = writeConfig({ clients: [], services: [] });
+    expect(await bootProblems({ KINTO_CONFIG: valid, KINTO_SESSION_TTL: '1e13' })).toEqual([
+      'kinto: KINTO_SESSION_TTL: must be at most 31536000 seconds (365 days)',
     ]);
     const broken = writeConfig({});
     writeFileSync(broken, '{"clients": [');

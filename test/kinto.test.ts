@@ -1,10 +1,13 @@
 import { randomBytes, createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, postJson } from './support/gateway';
 import { bearer, defaultClient, rawRequest, startKinto } from './support/kinto-fixture';
 import {
   downUpstreamUrl,
   startEchoUpstream,
+  startMirrorUpstream,
   startStallingUpstream,
   startWriterUpstream,
   type Echoed,
@@ -16,13 +19,15 @@ const notesFields = Array.from({ length: 50 }, (_, i) => `notes-f${i}`);
 let echo: Upstream;
 let writer: Upstream;
 let stall: Upstream;
+let mirror: Upstream;
 let kinto: Awaited<ReturnType<typeof startKinto>>;
 
 beforeAll(async () => {
-  [echo, writer, stall] = await Promise.all([
+  [echo, writer, stall, mirror] = await Promise.all([
     startEchoUpstream(),
     startWriterUpstream(),
     startStallingUpstream(),
+    startMirrorUpstream(),
   ]);
   kinto = await startKinto(
     [
@@ -44,6 +49,7 @@ beforeAll(async () => {
       { name: 'pubwriter', upstream: writer.url, public: true, writes: ['pubwriter-x'] },
       { name: 'big', upstream: writer.url, writes: ['big-blob'] },
       { name: 'slow', upstream: stall.url, timeoutMs: 200 },
+      { name: 'mirror', upstream: mirror.url },
       { name: 'down', upstream: await downUpstreamUrl() },
     ],
     { env: { LOG_LEVEL: 'debug' } },
@@ -52,7 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kinto?.close();
-  await Promise.all([echo, writer, stall].map((u) => u?.close()));
+  await Promise.all([echo, writer, stall, mirror].map((u) => u?.close()));
 });
 
 const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
@@ -169,6 +175,8 @@ describe('ANY /api/kinto/services/:service/*', () => {
     expect(login1.headers.get('auth-username')).toBeNull();
     expect(login1.headers.get('auth-other')).toBe('kept');
     expect(login1.headers.get('articles-x')).toBe('also kept');
+    // Nothing is added either: the service sent no content-type.
+    expect(login1.headers.get('content-type')).toBeNull();
     const session = await get('/session', token);
     expect(session.body.data).toEqual({ 'auth-userId': '42', 'auth-username': 'ada' });
 
@@ -188,6 +196,8 @@ describe('ANY /api/kinto/services/:service/*', () => {
     const answer = await get('/services/articles/x', token, {
       'auth-userId': '1',
       'AUTH-USERNAME': 'root',
+      // What CGI-style servers (PHP, WSGI) would read as auth-userId.
+      auth_userId: '2',
       'notes-f3': 'forged',
       'x-custom': 'fine',
       authorization: 'Bearer service-own',
@@ -195,6 +205,7 @@ describe('ANY /api/kinto/services/:service/*', () => {
     const seen = answer.body as Echoed;
     expect(seen.headers['auth-userid']).toBe('7');
     expect(seen.headers['auth-username']).toBeUndefined();
+    expect(seen.headers.auth_userid).toBeUndefined();
     expect(seen.headers['notes-f3']).toBeUndefined();
     expect(seen.headers['kinto-authorization']).toBeUndefined();
     expect(JSON.stringify(seen)).not.toContain(token);
@@ -269,6 +280,49 @@ describe('ANY /api/kinto/services/:service/*', () => {
     expect(JSON.parse(root.text).url).toBe('/base/');
   });
 
+  it('streams both ways: the first bytes come back before the client sends the rest', async () => {
+    const token = await kinto.token();
+    const first = randomBytes(64 * 1024);
+    const second = randomBytes(64 * 1024);
+    const { hostname, port } = new URL(kinto.url);
+    // A gateway that buffered either body would never send back `first`, and this would hang.
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/api/kinto/services/mirror/x',
+          headers: { ...bearer(token), 'content-type': 'application/octet-stream' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let length = 0;
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            length += chunk.length;
+            if (length === first.length) req.end(second);
+          });
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.write(first);
+    });
+    expect(received.equals(Buffer.concat([first, second]))).toBe(true);
+  }, 10_000);
+
+  it('reads the path from an absolute-form request target', async () => {
+    const token = await kinto.token();
+    const answer = await rawRequest(kinto.url, {
+      path: `${kinto.url}/api/kinto/services/profile/x/y?q=1`,
+      headers: bearer(token),
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text).url).toBe('/x/y?q=1');
+  });
+
   it('refuses dot segments that could leave the base path', async () => {
     const token = await kinto.token();
     for (const path of ['/a/../../admin', '/a/%2e%2E/admin', '/./x']) {
@@ -301,6 +355,26 @@ describe('ANY /api/kinto/services/:service/*', () => {
     });
     expect(streamed.status).toBe(413);
     expect(JSON.parse(streamed.text).error.code).toBe('payload_too_large');
+  });
+
+  it('shrugs off a client that aborts its upload midway', async () => {
+    const token = await kinto.token();
+    const { hostname, port } = new URL(kinto.url);
+    const before = echo.calls;
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /api/kinto/services/profile/upload HTTP/1.1\r\nHost: x\r\n` +
+        `Kinto-Authorization: Bearer ${token}\r\nContent-Length: 100000\r\n\r\n${'a'.repeat(1000)}`,
+    );
+    while (echo.calls === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await get('/services/profile/x', token)).status).toBe(200);
+    // Counted as the client's doing, not warned about as an upstream failure.
+    const closed = kinto.logs.filter((line) => line.includes('code=client_closed'));
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toContain('DEBUG');
   });
 
   it('answers 504 when the upstream stalls and 502 when it refuses', async () => {

@@ -29,7 +29,9 @@ const httpUrl = (message: string) =>
  */
 const issuer = required()
   .transform((value) => value.trim())
-  .transform((value) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}/`))
+  .transform((value) =>
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value.replace(/\/+$/, '')}/`,
+  )
   .pipe(httpUrl('must be an https URL or an Auth0 domain'));
 
 const asymmetric = new Set([

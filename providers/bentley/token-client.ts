@@ -37,18 +37,24 @@ const oauthCode = (value: unknown) =>
     : undefined;
 
 const defaultLifetimeSec = 300;
+/** Longer announced lifetimes are cut to this: a day is ample, and an absurd one breaks dates. */
+const maxLifetimeSec = 24 * 3600;
 
-function lifetimeOf(expiresIn: unknown, accessToken: string): number {
+function announcedLifetime(expiresIn: unknown, accessToken: string): number {
   const announced = Number(expiresIn);
   if (Number.isFinite(announced) && announced > 0) return announced;
   try {
     const { exp, iat } = decodeJwt(accessToken);
-    if (typeof exp === 'number') return Math.max(0, exp - (iat ?? Math.floor(Date.now() / 1000)));
+    const issuedAt = typeof iat === 'number' ? iat : Math.floor(Date.now() / 1000);
+    if (typeof exp === 'number') return Math.max(0, exp - issuedAt);
   } catch {
     // an opaque token without expires_in: fall back to a short lifetime
   }
   return defaultLifetimeSec;
 }
+
+const lifetimeOf = (expiresIn: unknown, accessToken: string) =>
+  Math.min(maxLifetimeSec, announcedLifetime(expiresIn, accessToken));
 
 function parseSuccess(text: string, requestedScope: string): IssuedToken {
   let body: Record<string, unknown>;

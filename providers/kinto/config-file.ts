@@ -35,9 +35,16 @@ export interface KintoService {
 export interface KintoSetup {
   clients: ReadonlyMap<string, KintoClient>;
   services: ReadonlyMap<string, KintoService>;
-  /** Every session field (any service's write), lowercased: never accepted from a client. */
+  /** Every session field (any service's write) as {@link fieldKey}: never taken from a client. */
   sessionFields: ReadonlySet<string>;
 }
+
+/**
+ * The form in which header names are compared with session fields: lowercase, `_` as `-`.
+ * CGI-style servers (PHP, WSGI, Rack) read `auth_userId` and `auth-userId` as one header, so
+ * a client must not slip a session field past the gateway under the other spelling.
+ */
+export const fieldKey = (name: string) => name.toLowerCase().replaceAll('_', '-');
 
 export const defaultServiceTimeoutMs = 10_000;
 
@@ -188,7 +195,7 @@ function index(file: z.infer<typeof fileSchema>): KintoSetup {
         },
       ]),
     ),
-    sessionFields: new Set(canonical.keys()),
+    sessionFields: new Set([...canonical.keys()].map(fieldKey)),
   };
 }
 

@@ -60,9 +60,15 @@ export function createForwarder(
       maxBodyBytes: r.maxBodyBytes,
       signal: aborted.signal,
     }).catch((error: unknown) => {
-      const code = error instanceof GatewayError ? error.code : 'internal_error';
+      // A client that went away is no upstream failure: counted apart, and not warned about.
+      const gone = aborted.signal.aborted;
+      const code = gone
+        ? 'client_closed'
+        : error instanceof GatewayError
+          ? error.code
+          : 'internal_error';
       count('proxy', { service: service.name, outcome: code });
-      deps.logger.warn('upstream call failed', {
+      deps.logger[gone ? 'debug' : 'warn']('upstream call failed', {
         service: service.name,
         code,
         requestId: ctx.state.requestId,
@@ -77,18 +83,20 @@ export function createForwarder(
       );
       if (session && Object.keys(changes).length > 0) {
         const written = await sessions.write(session.token, changes);
+        count('session_writes', { service: service.name, outcome: written.status });
         if (written.status === 'too_large') {
           throw new GatewayError(
             'upstream_error',
             `service "${service.name}" wrote more session data than the ${written.limit}-byte limit`,
           );
         }
-        count('session_writes', { service: service.name, outcome: written.status });
       }
       count('proxy', { service: service.name, outcome: String(response.statusCode) });
       ctx.status = response.statusCode;
       ctx.set(headers);
       ctx.body = response.body;
+      // Koa labels a stream body application/octet-stream; the client gets what the service sent.
+      if (headers['content-type'] === undefined) ctx.remove('Content-Type');
     } catch (error) {
       response.body.destroy();
       throw error;

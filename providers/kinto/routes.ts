@@ -34,6 +34,10 @@ const tokenOf = (ctx: Context) => {
   return match[1]!;
 };
 
+/**
+ * The provider's routes: session tokens for registered clients, the session itself, and the
+ * proxy to the services, with a session or (for public services) without.
+ */
 export function kintoRoutes(r: KintoRouteDeps): Router {
   const { setup, sessions, deps } = r;
   const router = new Router();
@@ -93,6 +97,7 @@ export function kintoRoutes(r: KintoRouteDeps): Router {
     const session = await authenticate(ctx);
     const service = setup.services.get(ctx.params.service!);
     if (!service) throw new GatewayError('not_found', `no service "${ctx.params.service}"`);
+    // The upstream path is what follows /api/kinto/services/:service (4 segments).
     await forward(ctx, service, 4, session);
   });
 
@@ -101,6 +106,7 @@ export function kintoRoutes(r: KintoRouteDeps): Router {
     if (!setup.clients.has(ctx.params.clientId!) || !service?.public) {
       throw new GatewayError('not_found', 'no such public service for this client id');
     }
+    // The upstream path is what follows /api/kinto/public/:clientId/:service (5 segments).
     await forward(ctx, service, 5);
   });
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../../src/errors';
-import type { KintoService } from './config-file';
+import { fieldKey, type KintoService } from './config-file';
 
 type HeaderValue = string | string[] | undefined;
 type Headers = Record<string, HeaderValue>;
@@ -63,6 +63,7 @@ export interface Forwarding {
 /**
  * The upstream request's headers: the client's, minus hop-by-hop ones, the session token and
  * every header named like a session field (so none can be forged), plus `inject`.
+ * `sessionFields` holds the fields as {@link fieldKey}.
  */
 export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
@@ -74,7 +75,7 @@ export function upstreamRequestHeaders(
   const drop = hopHeaders(incoming);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || drop.has(name) || sessionFields.has(name)) continue;
+    if (value === undefined || drop.has(name) || sessionFields.has(fieldKey(name))) continue;
     if (['host', 'expect', sessionTokenHeader, 'x-request-id'].includes(name)) continue;
     if (name === 'content-length' && !hasBody) continue;
     out[name] = value;
@@ -92,7 +93,8 @@ export function upstreamRequestHeaders(
 /**
  * Splits the upstream response's headers into those the client receives and the session
  * changes they carry: headers named like a field in `captured` (declared names) become
- * changes (an empty value removes the field); those and the ones in `dropped` are removed.
+ * changes (an empty value removes the field); those and the ones in `dropped` (as
+ * {@link fieldKey}) are removed.
  */
 export function splitResponseHeaders(
   upstream: Headers,
@@ -108,7 +110,7 @@ export function splitResponseHeaders(
     if (value === undefined || drop.has(name) || name === 'x-request-id') continue;
     const field = declared.get(name);
     if (field !== undefined) changes[field] = text(value) === '' ? null : text(value);
-    else if (!dropped.has(name)) headers[name] = value;
+    else if (!dropped.has(fieldKey(name))) headers[name] = value;
   }
   return { headers, changes };
 }

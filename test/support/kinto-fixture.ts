@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { kintoProvider } from '../../providers/kinto';
 import { hashSecret } from '../../providers/kinto/secret-hash';
 import type { Clock } from '../../src/clock';
@@ -10,11 +10,27 @@ import { postJson, startGateway } from './gateway';
 /** Cheap scrypt costs: the format is self-describing, so tests need not pay production's. */
 export const testScrypt = { N: 1024, r: 8, p: 1 };
 
-/** Writes `document` to a fresh temporary file and returns its path. */
+const configDirs = new Set<string>();
+
+/** Writes `document` to a fresh temporary file and returns its path; see {@link removeConfigs}. */
 export function writeConfig(document: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'kinto-test-')), 'kinto.json');
+  const dir = mkdtempSync(join(tmpdir(), 'kinto-test-'));
+  configDirs.add(dir);
+  const path = join(dir, 'kinto.json');
   writeFileSync(path, JSON.stringify(document));
   return path;
+}
+
+/** Deletes the temporary file at `path` written by {@link writeConfig}, with its directory. */
+export function removeConfig(path: string): void {
+  const dir = dirname(path);
+  if (configDirs.delete(dir)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Deletes every temporary file {@link writeConfig} has written and not yet removed. */
+export function removeConfigs(): void {
+  for (const dir of configDirs) rmSync(dir, { recursive: true, force: true });
+  configDirs.clear();
 }
 
 /** A client of the test configs, with its secret in clear. */
@@ -40,11 +56,12 @@ export async function startKinto(
     clients: await Promise.all(clients.map(clientEntry)),
     services,
   });
+  // The config is read at boot: the file is not needed once the gateway runs (or failed to).
   const test = await startGateway({
     definitions: [kintoProvider],
     env: { KINTO_CONFIG: path, ...options.env },
     clock: options.clock,
-  });
+  }).finally(() => removeConfig(path));
   const issued: string[] = [];
   /** A fresh session token of `client`. */
   const token = async (client = clients[0]!) => {

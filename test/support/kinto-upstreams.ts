@@ -20,18 +20,23 @@ export interface Echoed {
   bodySha256: string;
 }
 
-async function start(
-  handle: (request: IncomingMessage, body: Buffer, response: ServerResponse) => void,
-  answer = true,
-): Promise<Upstream> {
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** A handler that is called once the whole request body has arrived. */
+const buffered =
+  (handle: (request: IncomingMessage, body: Buffer, response: ServerResponse) => void): Handler =>
+  (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => handle(request, Buffer.concat(chunks), response));
+  };
+
+async function start(handle: Handler): Promise<Upstream> {
   const sockets = new Set<Socket>();
   const upstream = { url: '', calls: 0, close: async () => {} };
   const server = createServer((request, response) => {
     upstream.calls += 1;
-    if (!answer) return;
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => handle(request, Buffer.concat(chunks), response));
+    handle(request, response);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -49,35 +54,50 @@ async function start(
 
 /** Answers 200 with a JSON {@link Echoed} of the request it received. */
 export const startEchoUpstream = () =>
-  start((request, body, response) => {
-    const echoed: Echoed = {
-      method: request.method ?? '',
-      url: request.url ?? '',
-      headers: request.headers,
-      bodyLength: body.length,
-      bodySha256: createHash('sha256').update(body).digest('hex'),
-    };
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(echoed));
-  });
+  start(
+    buffered((request, body, response) => {
+      const echoed: Echoed = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        bodyLength: body.length,
+        bodySha256: createHash('sha256').update(body).digest('hex'),
+      };
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(echoed));
+    }),
+  );
 
 /**
- * Answers with the response headers named in the query: `?h=auth-userId=42&h=auth-x=1` sends
- * `auth-userId: 42` and `auth-x: 1`. The body is `written`.
+ * Answers with the response headers named in the query, and no other (not even a
+ * content-type): `?h=auth-userId=42&h=auth-x=1` sends `auth-userId: 42` and `auth-x: 1`.
+ * The body is `written`.
  */
 export const startWriterUpstream = () =>
-  start((request, _body, response) => {
-    const query = new URL(request.url ?? '/', 'http://upstream').searchParams;
-    const headers: Array<[string, string]> = query.getAll('h').map((pair) => {
-      const at = pair.indexOf('=');
-      return [pair.slice(0, at), pair.slice(at + 1)];
-    });
-    response.writeHead(200, [...headers.flat(), 'content-type', 'text/plain']);
-    response.end('written');
+  start(
+    buffered((request, _body, response) => {
+      const query = new URL(request.url ?? '/', 'http://upstream').searchParams;
+      const headers: Array<[string, string]> = query.getAll('h').map((pair) => {
+        const at = pair.indexOf('=');
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      });
+      response.writeHead(200, headers.flat());
+      response.end('written');
+    }),
+  );
+
+/**
+ * Streams each request body straight back as the response body, chunk by chunk as it arrives,
+ * so a client sees its first bytes come back before it has sent the rest.
+ */
+export const startMirrorUpstream = () =>
+  start((request, response) => {
+    response.writeHead(200, { 'content-type': 'application/octet-stream' });
+    request.pipe(response);
   });
 
 /** Accepts requests and never answers them. */
-export const startStallingUpstream = () => start(() => {}, false);
+export const startStallingUpstream = () => start(() => {});
 
 /** A URL where nothing listens: connections are refused. */
 export async function downUpstreamUrl(): Promise<string> {
