@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import type { Clock } from './clock';
 import { GatewayError } from './errors';
 import { createJwksKeySource, JwksUnavailableError } from './jwks';
+import { rememberSuccess } from './remember-success';
 import type { Logger } from './logger';
 
 /** Who may call a provider: bearer JWTs of one issuer. */
@@ -66,8 +67,7 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** Finds `jwks_uri` through OpenID discovery; a failure is not remembered, so it is retried. */
 function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => Promise<string> {
-  let found: Promise<string> | undefined;
-  const discover = async () => {
+  return rememberSuccess(async () => {
     const url = `${trimSlash(options.issuer)}/.well-known/openid-configuration`;
     const response = await options
       .fetch(url, {
@@ -86,14 +86,7 @@ function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => P
       throw new JwksUnavailableError('discovered issuer differs from the configured one');
     }
     return metadata.jwks_uri;
-  };
-  return () => {
-    found ??= discover().catch((error: unknown) => {
-      found = undefined;
-      throw error;
-    });
-    return found;
-  };
+  });
 }
 
 /**

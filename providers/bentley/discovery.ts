@@ -1,4 +1,5 @@
 import { GatewayError } from '../../src/errors';
+import { rememberSuccess } from '../../src/remember-success';
 import { callUpstream, type UpstreamCall } from './upstream-http';
 
 /** Settings shared by every IMS call of one request. */
@@ -18,8 +19,7 @@ export function createTokenEndpointResolver(settings: {
     return async () => tokenUrl;
   }
   const url = `${settings.authority.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  let found: Promise<string> | undefined;
-  const discover = async (call: CallContext) => {
+  return rememberSuccess(async (call: CallContext) => {
     const what = 'IMS discovery';
     const answer = await callUpstream({
       ...call,
@@ -40,12 +40,5 @@ export function createTokenEndpointResolver(settings: {
       throw new GatewayError('upstream_error', `${what} names no token_endpoint`);
     }
     return endpoint;
-  };
-  return (call) => {
-    found ??= discover(call).catch((error: unknown) => {
-      found = undefined;
-      throw error;
-    });
-    return found;
-  };
+  });
 }
