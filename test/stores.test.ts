@@ -83,6 +83,10 @@ describe('memory store limits', () => {
     clock.advance(1_000);
     await store.set('c', '1', 1_000);
     expect(await store.get('c')).toBe('1');
+    // Full again: expired entries are reclaimed by a sweep, which runs at most once a second.
+    clock.advance(5_000);
+    await store.set('d', '1', 1_000);
+    expect(await store.get('d')).toBe('1');
   });
 });
 

@@ -11,6 +11,7 @@ const sweepEveryMs = 30_000;
 
 function createMemoryStore(clock: Clock, options: StoreOptions): KeyValueStore & { sweep(): void } {
   const entries = new Map<string, Entry>();
+  let lastFullSweep = -Infinity;
   const live = (key: string) => {
     const entry = entries.get(key);
     if (entry && entry.expiresAt <= clock.now()) entries.delete(key);
@@ -27,7 +28,11 @@ function createMemoryStore(clock: Clock, options: StoreOptions): KeyValueStore &
     },
     async set(key, value, ttlMs) {
       if (!live(key) && options.maxEntries !== undefined && entries.size >= options.maxEntries) {
-        sweep();
+        // A full store is swept at most once a second, so refusals stay cheap under load.
+        if (clock.now() - lastFullSweep >= 1_000) {
+          lastFullSweep = clock.now();
+          sweep();
+        }
         if (entries.size >= options.maxEntries) {
           throw new GatewayError(
             'unavailable',
