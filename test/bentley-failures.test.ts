@@ -3,11 +3,12 @@ import { bentleyProvider } from '../providers/bentley';
 import { refusedUrl, startBrokenIms, type BrokenIms } from './support/bentley-broken-ims';
 import { imsClient, startBentleyIdps, type BentleyIdps } from './support/bentley-idp';
 import { call, startGateway, type TestGateway } from './support/gateway';
+import { manualClock } from './support/clock';
 
 let idps: BentleyIdps;
 let ims: BrokenIms;
 let callerToken: string;
-const clock = { t: Date.now(), now: () => clock.t };
+const clock = manualClock();
 const gateways: TestGateway[] = [];
 
 const gatewayWith = async (env: Record<string, string> = {}) => {
@@ -47,7 +48,7 @@ afterEach(async () => {
   }
   await Promise.all(gateways.splice(0).map((gw) => gw.close()));
   await ims?.close();
-  clock.t = Date.now();
+  clock.set(Date.now());
 });
 afterAll(() => idps.close());
 
@@ -130,17 +131,17 @@ describe('bentley provider when the IMS misbehaves', () => {
   it('keeps serving a cached token that has not expired while the IMS fails', async () => {
     ims = await startBrokenIms('ok');
     const gw = await gatewayWith({ BENTLEY_UPSTREAM_TIMEOUT: '300' });
-    const start = clock.t;
+    const start = clock.now();
     expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-1', expiresIn: 300 });
 
     ims.mode = 'status500';
-    clock.t = start + 250_000;
+    clock.set(start + 250_000);
     const stale = await getToken(gw);
     expect(stale.status).toBe(200);
     expect(stale.body).toMatchObject({ token: 'opaque-1', expiresIn: 50 });
     expect(ims.requests).toBeGreaterThan(1);
 
-    clock.t = start + 300_000;
+    clock.set(start + 300_000);
     expect((await getToken(gw)).status).toBe(502);
     ims.mode = 'ok';
     expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-2', expiresIn: 300 });
@@ -159,13 +160,13 @@ describe('bentley provider when the IMS misbehaves', () => {
     ims = await startBrokenIms('ok');
     ims.expiresIn = 60;
     const gw = await gatewayWith();
-    const start = clock.t;
+    const start = clock.now();
     expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-1', expiresIn: 60 });
-    clock.t = start + 29_999;
+    clock.set(start + 29_999);
     expect((await getToken(gw)).body).toMatchObject({ token: 'opaque-1', expiresIn: 30 });
     expect(ims.requests).toBe(1);
 
-    clock.t = start + 30_000;
+    clock.set(start + 30_000);
     const answers = await Promise.all(Array.from({ length: 50 }, () => getToken(gw)));
     expect(new Set(answers.map((a) => a.body.token))).toEqual(new Set(['opaque-2']));
     expect(ims.requests).toBe(2);

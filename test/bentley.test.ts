@@ -13,9 +13,10 @@ import {
   type BentleyIdps,
 } from './support/bentley-idp';
 import { call, startGateway, type TestGateway } from './support/gateway';
+import { manualClock } from './support/clock';
 
 let idps: BentleyIdps;
-const clock = { t: Date.now(), now: () => clock.t };
+const clock = manualClock();
 const gateways: TestGateway[] = [];
 const seenTokens: string[] = [];
 
@@ -47,7 +48,7 @@ afterEach(async () => {
     for (const token of seenTokens) expect(logs).not.toContain(token);
   }
   await Promise.all(gateways.splice(0).map((gw) => gw.close()));
-  clock.t = Date.now();
+  clock.set(Date.now());
 });
 afterAll(() => idps.close());
 
@@ -58,7 +59,7 @@ describe('bentley provider against oidc-provider as IMS and as the caller IdP', 
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.body).toMatchObject({ tokenType: 'Bearer', scope: imsScope, expiresIn: 3600 });
-    expect(answer.body.expiresAt).toBe(new Date(clock.t + 3600_000).toISOString());
+    expect(answer.body.expiresAt).toBe(new Date(clock.now() + 3600_000).toISOString());
 
     const { payload } = await jwtVerify(
       answer.body.token,
@@ -107,24 +108,24 @@ describe('bentley provider against oidc-provider as IMS and as the caller IdP', 
     const gw = await gatewayWith();
     const callerToken = await idps.callerToken();
     const before = idps.ims.counts.token;
-    const start = clock.t;
+    const start = clock.now();
     const first = await getToken(gw, callerToken);
     expect(first.body.expiresIn).toBe(3600);
 
-    clock.t = start + 1000_000;
+    clock.set(start + 1000_000);
     const later = await getToken(gw, callerToken);
     expect(later.body.token).toBe(first.body.token);
     expect(later.body.expiresIn).toBe(2600);
     expect(later.body.expiresAt).toBe(first.body.expiresAt);
 
-    clock.t = start + 3539_000;
+    clock.set(start + 3539_000);
     expect((await getToken(gw, callerToken)).body).toMatchObject({
       token: first.body.token,
       expiresIn: 61,
     });
     expect(idps.ims.counts.token - before).toBe(1);
 
-    clock.t = start + 3540_000;
+    clock.set(start + 3540_000);
     const renewed = await getToken(gw, callerToken);
     expect(renewed.body.token).not.toBe(first.body.token);
     expect(renewed.body.expiresIn).toBe(3600);

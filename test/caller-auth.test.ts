@@ -9,6 +9,7 @@ import { defineProvider } from '../src/provider';
 import { refusedUrl } from './support/bentley-broken-ims';
 import { call, startGateway, type TestGateway } from './support/gateway';
 import { startOidcIdp, type OidcIdp } from './support/oidc-idp';
+import { manualClock } from './support/clock';
 
 const audience = 'https://probe.test/api';
 const appClient = { id: 'probe-app', secret: 'probe-app-secret' };
@@ -37,7 +38,7 @@ const probeProvider = defineProvider({
   },
 });
 
-const clock = { t: Date.now(), now: () => clock.t };
+const clock = manualClock();
 let idp: OidcIdp;
 let other: OidcIdp;
 const gateways: TestGateway[] = [];
@@ -115,7 +116,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(gateways.splice(0).map((gw) => gw.close()));
-  clock.t = Date.now();
+  clock.set(Date.now());
 });
 afterAll(async () => {
   await Promise.all([idp.close(), other.close()]);
@@ -151,7 +152,7 @@ describe('caller auth against a real OpenID provider', () => {
   it('rejects an expired token', async () => {
     const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
     const fresh = await token();
-    clock.t = Date.now() + 2 * 3600_000;
+    clock.set(Date.now() + 2 * 3600_000);
     expectInvalid(await whoami(gw, `Bearer ${fresh}`), 'expired');
   });
 
@@ -180,7 +181,7 @@ describe('caller auth against a real OpenID provider', () => {
       iss: idp.issuer,
       sub: 'x',
       aud: audience,
-      exp: Math.floor(clock.t / 1000) + 600,
+      exp: Math.floor(clock.now() / 1000) + 600,
     };
     const part = (value: object) => base64url.encode(JSON.stringify(value));
     const unsecured = `${part({ alg: 'none' })}.${part(claims)}.`;
@@ -208,7 +209,7 @@ describe('caller auth against a real OpenID provider', () => {
 
       await rotating.rotateKeys();
       const after = await token(rotating);
-      clock.t += 31_000;
+      clock.advance(31_000);
       const answers = await Promise.all(
         Array.from({ length: 20 }, () => whoami(gw, `Bearer ${after}`)),
       );
@@ -220,7 +221,7 @@ describe('caller auth against a real OpenID provider', () => {
       const { privateKey } = await generateKeyPair('RS256');
       const stranger = await new SignJWT({
         iss: rotating.issuer,
-        exp: Math.floor(clock.t / 1000) + 60,
+        exp: Math.floor(clock.now() / 1000) + 60,
       })
         .setProtectedHeader({ alg: 'RS256', kid: 'unknown-kid' })
         .sign(privateKey);
@@ -270,11 +271,11 @@ describe('caller auth against a real OpenID provider', () => {
       const { privateKey } = await generateKeyPair('RS256');
       const stranger = await new SignJWT({
         iss: proxy.issuer,
-        exp: Math.floor(clock.t / 1000) + 600,
+        exp: Math.floor(clock.now() / 1000) + 600,
       })
         .setProtectedHeader({ alg: 'RS256', kid: 'unknown-kid' })
         .sign(privateKey);
-      clock.t += 31_000;
+      clock.advance(31_000);
       expect((await whoami(gw, `Bearer ${stranger}`)).status).toBe(503);
       expect(proxy.jwks).toBe(2);
       expectInvalid(await whoami(gw, `Bearer ${stranger}`), 'unknown signing key');
@@ -282,7 +283,7 @@ describe('caller auth against a real OpenID provider', () => {
 
       // Past its age the set is refreshed before use, but a failed refresh is not retried on
       // every request: the old keys keep verifying meanwhile.
-      clock.t += 600_000;
+      clock.advance(600_000);
       for (let i = 0; i < 3; i++) {
         expectInvalid(await whoami(gw, `Bearer ${await token()}`), 'iss claim rejected');
       }

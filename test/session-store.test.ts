@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createSessionStore } from '../src/session-store';
 import { createMemoryStoreFactory } from '../src/stores/memory-store';
 import type { KeyValueStore } from '../src/stores/store';
+import { manualClock } from './support/clock';
 
 const ttlMs = 100_000;
 
 function setup(maxDataBytes = 8192) {
-  let now = 1_700_000_000_000;
-  const clock = { now: () => now };
+  const clock = manualClock(1_700_000_000_000);
   const factory = createMemoryStoreFactory(clock);
   const kv = factory.open('sessions');
   const written = new Map<string, string>();
@@ -31,7 +31,7 @@ function setup(maxDataBytes = 8192) {
     maxDataBytes,
     touchEveryMs: 1_000,
   });
-  return { sessions, written, advance: (ms: number) => (now += ms), close: () => factory.close() };
+  return { sessions, written, advance: clock.advance, close: () => factory.close() };
 }
 
 describe('createSessionStore', () => {

@@ -3,11 +3,7 @@ import { createMemoryStoreFactory } from '../src/stores/memory-store';
 import { createRedisStoreFactory } from '../src/stores/redis-store';
 import type { StoreFactory } from '../src/stores/store';
 import { redisAvailable, redisUrl, uniquePrefix } from './support/redis';
-
-const manualClock = () => {
-  let now = 1_700_000_000_000;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-};
+import { manualClock } from './support/clock';
 
 /** The behaviour every backend must share. */
 function storeContract(name: string, makeFactory: () => StoreFactory | Promise<StoreFactory>) {

@@ -7,18 +7,9 @@ import {
   type HubEmulator,
   type HubEmulatorOptions,
 } from './textile-hub-emulator';
+import { manualClock, type ManualClock } from './clock';
 
 /** A clock the test moves by hand. */
-export interface ManualClock {
-  now(): number;
-  advance(ms: number): void;
-}
-
-export const manualClock = (start = Date.UTC(2026, 10, 22, 12)): ManualClock => {
-  let time = start;
-  return { now: () => time, advance: (ms) => (time += ms) };
-};
-
 /** A hub emulator and a gateway whose textile provider points at it. */
 export interface TextileSetup {
   hub: HubEmulator;
@@ -32,7 +23,7 @@ export async function startTextile(
   hubOptions: HubEmulatorOptions = {},
 ): Promise<TextileSetup> {
   const hub = await startHubEmulator(hubOptions);
-  const clock = manualClock();
+  const clock = manualClock(Date.UTC(2026, 10, 22, 12));
   const gw = await startGateway({
     definitions: [textileProvider],
     clock,
