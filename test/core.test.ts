@@ -188,6 +188,42 @@ describe('core HTTP behaviour', () => {
   });
 });
 
+describe('CORS_ORIGINS=*', () => {
+  it('allows any origin without varying on it', async () => {
+    const gw = await startGateway({
+      definitions: [sampleProvider()],
+      env: { SAMPLE_SECRET: secret, CORS_ORIGINS: '*' },
+    });
+    const res = await call(`${gw.url}/healthz`, {
+      headers: { Origin: 'https://anything.example' },
+    });
+    await gw.close();
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('vary')).toBeNull();
+  });
+});
+
+describe('readiness', () => {
+  it('answers 503 naming the provider that is not ready', async () => {
+    const gw = await startGateway({
+      definitions: [
+        sampleProvider('sample', async () => {
+          throw new Error('upstream unreachable');
+        }),
+      ],
+      env: { SAMPLE_SECRET: secret },
+    });
+    const res = await call(`${gw.url}/readyz`);
+    await gw.close();
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      status: 'not_ready',
+      store: 'memory',
+      checks: { store: 'ok', sample: 'upstream unreachable' },
+    });
+  });
+});
+
 describe('log format', () => {
   it('writes one JSON object per line with LOG_FORMAT=json', async () => {
     const gw = await startGateway({

@@ -10,7 +10,7 @@ import { defineProvider } from '../../src/provider';
  * A small provider that exercises the core: it is configured like a real one
  * (`SAMPLE_SECRET`, `SAMPLE_TTL`) and mints opaque tokens.
  */
-export const sampleProvider = (id = 'sample') =>
+export const sampleProvider = (id = 'sample', ready: () => Promise<void> = async () => {}) =>
   defineProvider({
     id,
     title: 'Sample',
@@ -48,6 +48,6 @@ export const sampleProvider = (id = 'sample') =>
       rootRouter.get('/sample-compat', (ctx) => {
         ctx.body = { compat: true };
       });
-      return { router, rootRouter, ready: async () => {} };
+      return { router, rootRouter, ready };
     },
   });
