@@ -36,6 +36,9 @@ function hopHeaders(headers: Headers): Set<string> {
   return new Set([...hopByHop, ...listed]);
 }
 
+/** Request headers the gateway sets itself, or that must not reach a service. */
+const replacedOnRequest = new Set(['host', 'expect', sessionTokenHeader, 'x-request-id']);
+
 const text = (value: HeaderValue) => (Array.isArray(value) ? value.join(', ') : (value ?? ''));
 
 /** The session fields a call needs, or the first required one the session lacks. */
@@ -76,7 +79,7 @@ export function upstreamRequestHeaders(
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || drop.has(name) || sessionFields.has(fieldKey(name))) continue;
-    if (['host', 'expect', sessionTokenHeader, 'x-request-id'].includes(name)) continue;
+    if (replacedOnRequest.has(name)) continue;
     if (name === 'content-length' && !hasBody) continue;
     out[name] = value;
   }
