@@ -1,6 +1,6 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
-import type { Clock } from './clock';
+import { systemClock, type Clock } from './clock';
 import { GatewayError } from './errors';
 import { createJwksKeySource, JwksUnavailableError } from './jwks';
 import { rememberSuccess } from './remember-success';
@@ -95,7 +95,7 @@ function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => P
  * when configured, algorithm allow-list and a required `exp`.
  */
 export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const algorithms = [...(options.algorithms ?? ['RS256'])];
   if (algorithms.some((alg) => alg.toLowerCase() === 'none' || alg.startsWith('HS'))) {
