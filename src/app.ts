@@ -70,6 +70,9 @@ const tagProvider =
     return next();
   };
 
+/** The provider id of a path under `/api/<id>/`, for HTTP routes and WebSocket upgrades alike. */
+const providerIdOf = (path: string) => /^\/api\/([^/?]+)/.exec(path)?.[1];
+
 /**
  * Sends `/api/<id>/…` straight to that provider's routes: one map lookup, so a request never
  * walks the routers of the other providers.
@@ -83,7 +86,7 @@ function dispatchToProviders(providers: RunningProvider[]): Middleware {
     }),
   );
   return (ctx, next) => {
-    const id = /^\/api\/([^/]+)/.exec(ctx.path)?.[1];
+    const id = providerIdOf(ctx.path);
     const handle = id === undefined ? undefined : routes.get(id);
     if (!handle) return next();
     ctx.state.provider = id;
@@ -213,7 +216,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     providers,
     handleUpgrade(request, socket, head) {
-      const id = /^\/api\/([^/?]+)\//.exec(request.url ?? '')?.[1];
+      const id = providerIdOf(request.url ?? '');
       const upgrade = id ? byId.get(id)?.instance.upgrade : undefined;
       if (upgrade) return upgrade(request, socket, head);
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
