@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bentleyProvider } from '../providers/bentley';
 import { refusedUrl, startBrokenIms, type BrokenIms } from './support/bentley-broken-ims';
-import { imsClient, startBentleyIdps, type BentleyIdps } from './support/bentley-idp';
+import { imsClient, startBentleyIdps, type BentleyIdps } from '../standins/bentley/idps';
 import { call, startGateway, type TestGateway } from './support/gateway';
 import { manualClock } from './support/clock';
 

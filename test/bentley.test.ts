@@ -11,7 +11,7 @@ import {
   imsScope,
   startBentleyIdps,
   type BentleyIdps,
-} from './support/bentley-idp';
+} from '../standins/bentley/idps';
 import { call, startGateway, type TestGateway } from './support/gateway';
 import { manualClock } from './support/clock';
 
@@ -194,7 +194,7 @@ describe('bentley provider against oidc-provider as IMS and as the caller IdP', 
     const gw = await gatewayWith();
     const before = idps.ims.counts.token;
     const imsToken = (await idps.ims.clientCredentials(imsClient, { scope: imsScope })).body
-      .access_token;
+      .access_token as string;
     const wrongAudience = await idps.callerToken('https://not-the-gateway.test');
     for (const token of [imsToken, wrongAudience]) {
       const answer = await getToken(gw, token);

@@ -8,7 +8,7 @@ import { createCallerAuth } from '../src/caller-auth';
 import { defineProvider } from '../src/provider';
 import { refusedUrl } from './support/bentley-broken-ims';
 import { call, startGateway, type TestGateway } from './support/gateway';
-import { startOidcIdp, type OidcIdp } from './support/oidc-idp';
+import { startOidcIdp, type OidcIdp } from '../standins/oidc-idp';
 import { manualClock } from './support/clock';
 
 const audience = 'https://probe.test/api';

@@ -1,8 +1,8 @@
 import { Client, createUserAuth, PrivateKey } from '@textile/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { apiSignature } from './support/textile-api-sig';
-import { startHubEmulator, type HubEmulator } from './support/textile-hub-emulator';
+import { apiSignature } from '../standins/textile/api-signature';
+import { startHubEmulator, type HubEmulator } from '../standins/textile/hub-emulator';
 
 describe('textile hub emulator, through the unmodified @textile/hub client', () => {
   let hub: HubEmulator;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { textileProvider } from '../providers/textile';
 import { startGateway, call, postJson } from './support/gateway';
-import { startHubEmulator } from './support/textile-hub-emulator';
+import { startHubEmulator } from '../standins/textile/hub-emulator';
 import {
   eventually,
   newIdentity,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, postJson } from './support/gateway';
-import { apiSignature } from './support/textile-api-sig';
+import { apiSignature } from '../standins/textile/api-signature';
 import {
   jwtClaims,
   jwtVerifies,

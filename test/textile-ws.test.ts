@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { apiSignature } from './support/textile-api-sig';
+import { apiSignature } from '../standins/textile/api-signature';
 import {
   eventually,
   jwtClaims,

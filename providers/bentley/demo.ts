@@ -1,5 +1,5 @@
 import type { DemoStandIn } from '../../src/provider';
-import { callerAudience, callerClient, startBentleyIdps } from '../../test/support/bentley-idp';
+import { callerAudience, callerClient, startBentleyIdps } from '../../standins/bentley/idps';
 
 /** Two in-process OpenID providers: one plays Bentley IMS, the other the app's caller IdP. */
 export async function startBentleyDemo(): Promise<DemoStandIn> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DemoStandIn } from '../../src/provider';
-import { startArticlesService, startAuthService } from './demo-services';
+import { startArticlesService, startAuthService } from '../../standins/kinto/services';
 import { hashSecret } from './secret-hash';
 
 const clientId = 'demo-app';

@@ -1,5 +1,5 @@
 import type { DemoStandIn } from '../../src/provider';
-import { startHubEmulator } from '../../test/support/textile-hub-emulator';
+import { startHubEmulator } from '../../standins/textile/hub-emulator';
 
 const node = (script: string) => `node -e '${script}'`;
 

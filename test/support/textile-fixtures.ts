@@ -6,7 +6,7 @@ import {
   startHubEmulator,
   type HubEmulator,
   type HubEmulatorOptions,
-} from './textile-hub-emulator';
+} from '../../standins/textile/hub-emulator';
 import { manualClock, type ManualClock } from './clock';
 
 /** A clock the test moves by hand. */

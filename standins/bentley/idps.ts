@@ -1,4 +1,4 @@
-import { startOidcIdp, type OidcIdp } from './oidc-idp';
+import { startOidcIdp, type OidcIdp } from '../oidc-idp';
 
 /** The IMS client of the gateway; the secret needs RFC 6749 §2.3.1 encoding in Basic. */
 export const imsClient = { id: 'itwin-token-server', secret: 'S3cr%t+with:odd/chars zz' };

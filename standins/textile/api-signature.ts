@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { fromMultibaseBase32, multibaseBase32 } from './textile-base32';
+import { fromMultibaseBase32, multibaseBase32 } from './base32';
 
 /**
  * The hub's API signature, computed independently of `@textile/security`:

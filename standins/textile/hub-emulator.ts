@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { apiSignatureMatches } from './textile-api-sig';
-import { multibaseBase32 } from './textile-base32';
-import { messageFrame, metadataFrame, parseClientChunk, parseMetadata } from './textile-grpc-web';
+import { apiSignatureMatches } from './api-signature';
+import { multibaseBase32 } from './base32';
+import { messageFrame, metadataFrame, parseClientChunk, parseMetadata } from './grpc-web';
 
 /**
  * How the emulator behaves: `ok`; `refuse-key` answers every stream "API key not found";

@@ -34,7 +34,7 @@ export interface OidcIdp {
   clientCredentials(
     client: { id: string; secret: string },
     params?: Record<string, string>,
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -117,7 +117,7 @@ export async function startOidcIdp(options: OidcIdpOptions): Promise<OidcIdp> {
         },
         body: new URLSearchParams({ grant_type: 'client_credentials', ...params }).toString(),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
     close: () =>
       new Promise<void>((resolve) => {
