@@ -1,8 +1,6 @@
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import json from 'koa-json';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { createCallerAuth } from './caller-auth';
 import { systemClock, type Clock } from './clock';
 import type { CoreConfig } from './config';
@@ -11,6 +9,7 @@ import { accessLog } from './http/access-log';
 import { cors } from './http/cors';
 import { renderErrors } from './http/errors';
 import { requestId } from './http/request-id';
+import type { WebSocketHandler } from './http/upgrade';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import type { ProviderDefinition, ProviderDeps, ProviderInstance } from './provider';
@@ -48,8 +47,8 @@ export interface Gateway {
   logger: Logger;
   metrics: Metrics;
   providers: RunningProvider[];
-  /** Routes WebSocket upgrades to the provider that owns the path. */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The WebSocket handler a provider serves at `pathname`, if any. */
+  webSocketAt(pathname: string): WebSocketHandler | undefined;
   close(): Promise<void>;
 }
 
@@ -70,7 +69,7 @@ const tagProvider =
     return next();
   };
 
-/** The provider id of a path under `/api/<id>/`, for HTTP routes and WebSocket upgrades alike. */
+/** The provider id of a path under `/api/<id>/`. */
 const providerIdOf = (path: string) => /^\/api\/([^/?]+)/.exec(path)?.[1];
 
 /**
@@ -208,19 +207,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(core.routes());
   rootRoutes(providers).forEach((routes) => app.use(routes));
 
-  const byId = new Map(providers.map((p) => [p.id, p]));
+  const webSockets = new Map(
+    providers.flatMap(({ id, instance }) =>
+      Object.entries(instance.webSockets ?? {}).map(([path, handler]) => [
+        `/api/${id}${path}`,
+        handler,
+      ]),
+    ),
+  );
   return {
     app,
     config,
     logger,
     metrics,
     providers,
-    handleUpgrade(request, socket, head) {
-      const id = providerIdOf(request.url ?? '');
-      const upgrade = id ? byId.get(id)?.instance.upgrade : undefined;
-      if (upgrade) return upgrade(request, socket, head);
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    },
+    webSocketAt: (pathname) => webSockets.get(pathname),
     async close() {
       await Promise.allSettled(providers.map((p) => p.instance.close?.()));
       await stores.close();

@@ -4,9 +4,12 @@ export const errorStatus = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   upstream_error: 502,
   unavailable: 503,
@@ -37,6 +40,19 @@ export class GatewayError extends Error {
 
 export const invalidRequest = (field: string, message: string) =>
   new GatewayError('invalid_request', message, field);
+
+/** The contract's error body. 5xx messages are replaced: only the request id is shown. */
+export function errorEnvelope(error: GatewayError, requestId: string) {
+  return {
+    error: {
+      code: error.code,
+      message:
+        error.code === 'internal_error' ? `internal error (request ${requestId})` : error.message,
+      ...(error.field === undefined ? {} : { field: error.field }),
+    },
+    requestId,
+  };
+}
 
 /** Raised at boot; every problem is listed, none carries a secret value. */
 export class BootError extends Error {

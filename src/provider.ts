@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { CallerAuth, CallerAuthSettings } from './caller-auth';
 import type { Clock } from './clock';
+import type { WebSocketHandler } from './http/upgrade';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { StoreFactory } from './stores/store';
@@ -31,8 +30,11 @@ export interface ProviderInstance {
   router: Router;
   /** Routes mounted at the root, for compatibility with the tutorials' servers. */
   rootRouter?: Router;
-  /** Handles a WebSocket upgrade whose path starts with `/api/<id>/`. */
-  upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * WebSocket routes by path under `/api/<id>` (e.g. `/token/ws`). The core checks each
+   * handshake and refuses bad ones; a handler only sees well-formed GET handshakes.
+   */
+  webSockets?: Record<string, WebSocketHandler>;
   /** Resolves when the provider can serve; rejects with the reason otherwise. */
   ready?(): Promise<void>;
   /** Releases sockets, timers and pending work at shutdown. */

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from './app';
+import { clientErrorListener } from './http/protocol-errors';
+import { upgradeListener } from './http/upgrade';
 
 /** A gateway bound to a port. */
 export interface RunningServer {
@@ -16,7 +18,8 @@ export interface RunningServer {
 
 export async function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
   const server = createServer(gateway.app.callback());
-  server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  server.on('upgrade', upgradeListener(server, gateway.webSocketAt, gateway.logger));
+  server.on('clientError', clientErrorListener(gateway.logger));
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   // A client that declares a body and never sends it must not hold a socket for Node's 300 s.

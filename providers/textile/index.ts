@@ -27,14 +27,13 @@ export const textileProvider = defineProvider({
     }
     const service = createTextileService(config, deps);
     const sockets = createTokenSocketServer({
-      path: '/api/textile/token/ws',
       service,
       logger: deps.logger,
       waitMs: config.TEXTILE_CHALLENGE_TTL * 1000,
     });
     return {
       router: textileRoutes(service),
-      upgrade: sockets.upgrade,
+      webSockets: { '/token/ws': sockets.upgrade },
       async close() {
         service.close();
         await sockets.close();

@@ -14,8 +14,6 @@ export interface TokenSocketServer {
 
 /** What the token socket serves and with what. */
 export interface TokenSocketOptions {
-  /** Path served, e.g. `/api/textile/token/ws`. */
-  path: string;
   service: TextileService;
   logger: Logger;
   /** How long a connection may wait for each client message. */
@@ -30,7 +28,7 @@ const toBuffer = (data: RawData): Buffer =>
  * `token` → `challenge` → `challenge` (signed) → `token`, then close.
  */
 export function createTokenSocketServer(options: TokenSocketOptions): TokenSocketServer {
-  const { path, service, logger, waitMs } = options;
+  const { service, logger, waitMs } = options;
   // Frames up to 64 KiB are read so that 4–64 KiB messages get a JSON error rather than
   // a bare 1009 close; ws itself refuses anything larger.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -121,11 +119,6 @@ export function createTokenSocketServer(options: TokenSocketOptions): TokenSocke
 
   return {
     upgrade(request, socket, head) {
-      const pathname = (request.url ?? '').split('?')[0];
-      if (pathname !== path) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
     },
     close() {
