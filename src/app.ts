@@ -1,11 +1,13 @@
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
+import compose from 'koa-compose';
 import json from 'koa-json';
 import { createCallerAuth } from './caller-auth';
 import { systemClock, type Clock } from './clock';
 import type { CoreConfig } from './config';
 import { configure } from './configure';
 import { accessLog } from './http/access-log';
+import { closeAfterUnreadBody, refuseAmbiguousHost } from './http/connection';
 import { cors } from './http/cors';
 import { renderErrors } from './http/errors';
 import { requestId } from './http/request-id';
@@ -62,6 +64,10 @@ function listRoutes(router: Router, prefix: string): RouteInfo[] {
     }));
 }
 
+/** A router's routes, answering 405 with `Allow` for a known path and a wrong method. */
+const withAllowedMethods = (router: Router): Middleware =>
+  compose([router.routes() as Middleware, router.allowedMethods() as Middleware]);
+
 const tagProvider =
   (id: string): Middleware =>
   (ctx, next) => {
@@ -81,7 +87,7 @@ function dispatchToProviders(providers: RunningProvider[]): Middleware {
     providers.map(({ id, instance }) => {
       const mounted = new Router({ prefix: `/api/${id}` });
       mounted.use(instance.router.routes());
-      return [id, mounted.routes() as Middleware] as const;
+      return [id, withAllowedMethods(mounted)] as const;
     }),
   );
   return (ctx, next) => {
@@ -99,7 +105,7 @@ function rootRoutes(providers: RunningProvider[]): Middleware[] {
     if (!instance.rootRouter) return [];
     const root = new Router();
     root.use(tagProvider(id), instance.rootRouter.routes());
-    return [root.routes() as Middleware];
+    return [withAllowedMethods(root)];
   });
 }
 
@@ -182,9 +188,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.proxy = false;
   app.silent = true;
   app.use(requestId());
+  app.use(closeAfterUnreadBody());
   app.use(accessLog(logger, metrics));
   app.use(cors(config.CORS_ORIGINS));
   app.use(renderErrors(logger));
+  app.use(refuseAmbiguousHost());
   app.use(prettyJson());
   app.use(dispatchToProviders(providers));
 
@@ -204,7 +212,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ctx.type = 'text/plain; version=0.0.4';
     ctx.body = metrics.render();
   });
-  app.use(core.routes());
+  app.use(withAllowedMethods(core));
   rootRoutes(providers).forEach((routes) => app.use(routes));
 
   const webSockets = new Map(

@@ -8,6 +8,12 @@ export const list = (value: string | undefined) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+const milliseconds = (min: number) =>
+  z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a number of milliseconds')
+    .min(min, `must be at least ${min} milliseconds`);
+
 const coreSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce
@@ -29,11 +35,9 @@ const coreSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   REDIS_KEY_PREFIX: z.string().default('tokengate:'),
-  SHUTDOWN_TIMEOUT: z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int('must be a number of milliseconds')
-    .min(0, 'must be a number of milliseconds')
-    .default(10_000),
+  SHUTDOWN_TIMEOUT: milliseconds(0).default(10_000),
+  HEADERS_TIMEOUT: milliseconds(100).default(10_000),
+  REQUEST_TIMEOUT: milliseconds(100).default(30_000),
 });
 
 /** Settings of the core, parsed once at boot. */

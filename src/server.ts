@@ -17,13 +17,18 @@ export interface RunningServer {
 }
 
 export async function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
-  const server = createServer(gateway.app.callback());
+  const { HEADERS_TIMEOUT, REQUEST_TIMEOUT } = gateway.config;
+  // Node checks these timeouts every 30 s by default: too coarse for a client that stalls.
+  const server = createServer(
+    { connectionsCheckingInterval: Math.min(1_000, HEADERS_TIMEOUT / 2) },
+    gateway.app.callback(),
+  );
   server.on('upgrade', upgradeListener(server, gateway.webSocketAt, gateway.logger));
   server.on('clientError', clientErrorListener(gateway.logger));
   server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
+  server.headersTimeout = HEADERS_TIMEOUT;
   // A client that declares a body and never sends it must not hold a socket for Node's 300 s.
-  server.requestTimeout = 30_000;
+  server.requestTimeout = Math.max(REQUEST_TIMEOUT, HEADERS_TIMEOUT);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

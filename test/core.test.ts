@@ -164,7 +164,7 @@ describe('core HTTP behaviour', () => {
       headers: { 'X-Request-Id': 'query-1' },
     });
     const line = gw.logs.find((l) => l.includes('requestId=query-1'));
-    expect(line).toContain('path=/api/sample/token');
+    expect(line).toContain('route=/api/sample/token');
     expect(gw.logs.join('\n')).not.toContain('bbaareqprivatekeymaterial');
   });
 
@@ -237,7 +237,7 @@ describe('log format', () => {
       level: 'info',
       msg: 'request',
       method: 'GET',
-      path: '/api/sample/token',
+      route: '/api/sample/token',
       status: 200,
       provider: 'sample',
     });

@@ -1,10 +1,21 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
 /**
- * One line per request. The query string is never logged: it may carry private keys or
- * tokens (`/api/textile/token?id=…`), so only the path is written.
+ * The route pattern a request matched (`/api/kinto/services/:service{/*rest}`), never its raw
+ * path: a path may carry a secret (`/api/textile/token/<private key>`).
+ */
+export function routeOf(ctx: Context): string {
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  if (typeof matched === 'string') return matched;
+  const provider: string | undefined = ctx.state.provider;
+  return provider ? `/api/${provider}/*` : '(unmatched)';
+}
+
+/**
+ * One line per request, naming the route pattern rather than the path, and never the query
+ * string: either may carry private keys or tokens.
  */
 export const accessLog =
   (logger: Logger, metrics: Metrics): Middleware =>
@@ -17,7 +28,7 @@ export const accessLog =
       const provider: string | undefined = ctx.state.provider;
       logger.info('request', {
         method: ctx.method,
-        path: ctx.path,
+        route: routeOf(ctx),
         status: ctx.status,
         ms: Math.round(ms * 10) / 10,
         provider,

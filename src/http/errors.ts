@@ -1,28 +1,46 @@
-import type { Middleware } from 'koa';
-import { GatewayError, errorStatus, type ErrorCode } from '../errors';
+import type { Context, Middleware } from 'koa';
+import { GatewayError, errorEnvelope, errorStatus, type ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
 const codeByStatus = Object.fromEntries(
   Object.entries(errorStatus).map(([code, status]) => [status, code as ErrorCode]),
 ) as Record<number, ErrorCode>;
 
-/** Errors thrown by Koa and its body parser carry a status and an `expose` flag. */
+/** Errors thrown by Koa and its libraries carry a status and an `expose` flag. */
 interface HttpLikeError {
   status?: number;
   expose?: boolean;
-  type?: string;
 }
 
 function toGatewayError(error: unknown): GatewayError | undefined {
   if (error instanceof GatewayError) return error;
-  const { status, expose, type } = (error ?? {}) as HttpLikeError;
+  const { status, expose } = (error ?? {}) as HttpLikeError;
   if (!expose || status === undefined || status >= 500) return undefined;
-  if (status === 413) return new GatewayError('payload_too_large', 'request body is too large');
-  if (status === 415) return new GatewayError('unsupported_media_type', 'send application/json');
-  if (type === 'entity.parse.failed' || status === 400) {
-    return new GatewayError('invalid_request', 'request body is not valid JSON', 'body');
-  }
   return new GatewayError(codeByStatus[status] ?? 'invalid_request', 'request was rejected');
+}
+
+/**
+ * What the routers left unanswered: no route (never echoing the path, which may carry a
+ * secret), or a route that exists for other methods (the router has set `Allow`).
+ */
+function unanswered(ctx: Context): GatewayError | undefined {
+  if (ctx.body !== undefined && ctx.body !== null) return undefined;
+  if (ctx.status === 404) {
+    return new GatewayError(
+      'not_found',
+      'no route matches this path; GET /api/providers lists them',
+    );
+  }
+  if (ctx.status === 405 || ctx.status === 501) {
+    const allow = ctx.response.get('Allow');
+    return new GatewayError(
+      'method_not_allowed',
+      `this route answers ${allow || 'other methods'}`,
+      undefined,
+      { Allow: allow },
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -34,9 +52,8 @@ export const renderErrors =
   async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new GatewayError('not_found', `no route for ${ctx.method} ${ctx.path}`);
-      }
+      const error = unanswered(ctx);
+      if (error) throw error;
     } catch (thrown) {
       const requestId: string = ctx.state.requestId;
       const error = toGatewayError(thrown) ?? new GatewayError('internal_error', 'internal error');
@@ -57,16 +74,6 @@ export const renderErrors =
       }
       ctx.status = error.status;
       ctx.set(error.headers);
-      ctx.body = {
-        error: {
-          code: error.code,
-          message:
-            error.code === 'internal_error'
-              ? `internal error (request ${requestId})`
-              : error.message,
-          ...(error.field === undefined ? {} : { field: error.field }),
-        },
-        requestId,
-      };
+      ctx.body = errorEnvelope(error, requestId);
     }
   };

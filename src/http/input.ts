@@ -1,11 +1,10 @@
-import { parse as parseQuery } from 'node:querystring';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { GatewayError } from '../errors';
+import { parseQuery } from './query';
 
 /** The fields of a request: the query string for GET, the JSON body otherwise. */
 export function requestInput(ctx: Context): Record<string, unknown> {
-  // node:querystring gives the same shape as ctx.query at a fraction of Koa's parsing cost.
   if (ctx.method === 'GET' || ctx.method === 'HEAD') return { ...parseQuery(ctx.querystring) };
   return { ...((ctx.request.body as Record<string, unknown> | undefined) ?? {}) };
 }
