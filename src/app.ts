@@ -141,9 +141,10 @@ function providerDeps(
     clock: Clock;
     metrics: Metrics;
     fetch: typeof fetch;
+    maxLifetimeSec: number;
   },
 ): ProviderDeps {
-  const { stores, clock, metrics, fetch } = shared;
+  const { stores, clock, metrics, fetch, maxLifetimeSec } = shared;
   const logger = shared.logger.child({ provider: id });
   return {
     store: { open: (name, options) => stores.open(`${id}:${name}`, options) },
@@ -151,7 +152,8 @@ function providerDeps(
     fetch,
     clock,
     metrics,
-    callerAuth: (settings) => createCallerAuth({ ...settings, fetch, clock, logger }),
+    callerAuth: (settings) =>
+      createCallerAuth({ ...settings, maxLifetimeSec, fetch, clock, logger }),
   };
 }
 
@@ -161,7 +163,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const stores = createStoreFactory(config, clock);
-  const shared = { stores, logger, clock, metrics, fetch: options.fetch ?? globalThis.fetch };
+  const shared = {
+    stores,
+    logger,
+    clock,
+    metrics,
+    fetch: options.fetch ?? globalThis.fetch,
+    maxLifetimeSec: config.CALLER_MAX_LIFETIME,
+  };
 
   const providers: RunningProvider[] = [];
   try {

@@ -16,6 +16,11 @@ export interface CallerAuthOptions {
   algorithms?: readonly string[];
   /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 30. */
   clockToleranceSec?: number;
+  /**
+   * Longest accepted lifetime, `exp` minus `iat` (or minus now without `iat`), in seconds.
+   * Default 24 h: a token valid for years is a leaked credential waiting to happen.
+   */
+  maxLifetimeSec?: number;
   /** Limit of one discovery or JWKS fetch, in milliseconds. Default 5000. */
   timeoutMs?: number;
   /** Least time between JWKS refetches caused by an unknown `kid`. Default 30 s. */
@@ -26,8 +31,14 @@ export interface CallerAuthOptions {
   logger?: Logger;
 }
 
-/** Options of {@link ProviderDeps.callerAuth}: the core supplies `fetch`, `clock` and `logger`. */
-export type CallerAuthSettings = Omit<CallerAuthOptions, 'fetch' | 'clock' | 'logger'>;
+/**
+ * Options of {@link ProviderDeps.callerAuth}: the core supplies `fetch`, `clock`, `logger` and
+ * the lifetime bound (`CALLER_MAX_LIFETIME`).
+ */
+export type CallerAuthSettings = Omit<
+  CallerAuthOptions,
+  'fetch' | 'clock' | 'logger' | 'maxLifetimeSec'
+>;
 
 /** A verifier of `Authorization: Bearer <JWT>` headers. */
 export interface CallerAuth {
@@ -57,6 +68,7 @@ const unavailable = () =>
 function reasonOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) return `${error.claim} claim rejected`;
+  if (error instanceof ClaimRejected) return error.message;
   if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
   if (error instanceof errors.JWKSNoMatchingKey) return 'unknown signing key';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
@@ -64,6 +76,21 @@ function reasonOf(error: unknown): string {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** A claim jose accepts but the gateway does not; the message is the reason shown. */
+class ClaimRejected extends Error {}
+
+/** `iat` must not lie ahead, and the token must not live longer than the bound. */
+function checkTimes(payload: JWTPayload, nowSec: number, toleranceSec: number, maxSec: number) {
+  const { iat, exp } = payload;
+  if (typeof iat === 'number' && iat > nowSec + toleranceSec) {
+    throw new ClaimRejected('iat claim rejected: issued in the future');
+  }
+  const from = typeof iat === 'number' ? Math.min(iat, nowSec) : nowSec;
+  if (typeof exp === 'number' && exp - from > maxSec + toleranceSec) {
+    throw new ClaimRejected(`exp claim rejected: lifetime over ${maxSec} seconds`);
+  }
+}
 
 /** Finds `jwks_uri` through OpenID discovery; a failure is not remembered, so it is retried. */
 function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => Promise<string> {
@@ -92,11 +119,14 @@ function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => P
 /**
  * Creates a verifier of callers' bearer JWTs: signature by the issuer's JWKS (found through
  * `<issuer>/.well-known/openid-configuration`, keys chosen by `kid`), exact issuer, audience
- * when configured, algorithm allow-list and a required `exp`.
+ * when configured, algorithm allow-list, a required `exp`, no `iat` in the future and a
+ * bounded lifetime.
  */
 export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 5_000;
+  const toleranceSec = options.clockToleranceSec ?? 30;
+  const maxLifetimeSec = options.maxLifetimeSec ?? 86_400;
   const algorithms = [...(options.algorithms ?? ['RS256'])];
   if (algorithms.some((alg) => alg.toLowerCase() === 'none' || alg.startsWith('HS'))) {
     throw new Error('caller algorithms must be asymmetric; "none" and HS* are refused');
@@ -120,9 +150,10 @@ export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
         audience: options.audience as string | string[] | undefined,
         algorithms,
         requiredClaims: ['exp'],
-        clockTolerance: options.clockToleranceSec ?? 30,
+        clockTolerance: toleranceSec,
         currentDate: new Date(clock.now()),
       });
+      checkTimes(payload, Math.floor(clock.now() / 1000), toleranceSec, maxLifetimeSec);
       return payload;
     } catch (error) {
       if (error instanceof JwksUnavailableError) {

@@ -37,6 +37,11 @@ const coreSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('tokengate:'),
   SHUTDOWN_TIMEOUT: milliseconds(0).default(10_000),
   HEADERS_TIMEOUT: milliseconds(100).default(10_000),
+  CALLER_MAX_LIFETIME: z.coerce
+    .number({ message: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(60, 'must be at least 60 seconds')
+    .default(86_400),
   REQUEST_TIMEOUT: milliseconds(100).default(30_000),
 });
 

@@ -175,6 +175,35 @@ describe('caller auth against a real OpenID provider', () => {
     expectInvalid(await whoami(gw, `Bearer ${noExp}`), 'exp claim rejected');
   });
 
+  it('rejects a token issued in the future, beyond the clock tolerance', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    const now = Math.floor(clock.now() / 1000);
+    const claims = { iss: idp.issuer, sub: 'x', exp: now + 3600 };
+    const future = await idp.sign({ ...claims, iat: now + 600 });
+    expectInvalid(await whoami(gw, `Bearer ${future}`), 'iat claim rejected');
+    const slightlyAhead = await idp.sign({ ...claims, iat: now + 10 });
+    expect((await whoami(gw, `Bearer ${slightlyAhead}`)).status).toBe(200);
+  });
+
+  it('rejects an absurd lifetime; the bound is CALLER_MAX_LIFETIME, default 24 h', async () => {
+    const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
+    const now = Math.floor(clock.now() / 1000);
+    const years = await idp.sign({
+      iss: idp.issuer,
+      sub: 'x',
+      iat: now,
+      exp: now + 5 * 365 * 86400,
+    });
+    expectInvalid(await whoami(gw, `Bearer ${years}`), 'exp claim rejected: lifetime');
+    const noIat = await idp.sign({ iss: idp.issuer, sub: 'x', exp: now + 3 * 86400 });
+    expectInvalid(await whoami(gw, `Bearer ${noIat}`), 'lifetime');
+    const day = await idp.sign({ iss: idp.issuer, sub: 'x', iat: now, exp: now + 86400 });
+    expect((await whoami(gw, `Bearer ${day}`)).status).toBe(200);
+    const strict = await gatewayFor({ PROBE_ISSUER: idp.issuer, CALLER_MAX_LIFETIME: '600' });
+    expectInvalid(await whoami(strict, `Bearer ${day}`), 'lifetime');
+    expect((await whoami(strict, `Bearer ${await token()}`)).status).toBe(401);
+  });
+
   it('rejects alg none, symmetric algorithms and forged signatures', async () => {
     const gw = await gatewayFor({ PROBE_ISSUER: idp.issuer });
     const claims = {
