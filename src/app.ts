@@ -7,7 +7,8 @@ import { systemClock, type Clock } from './clock';
 import type { CoreConfig } from './config';
 import { configure } from './configure';
 import { accessLog } from './http/access-log';
-import { closeAfterUnreadBody, refuseAmbiguousHost } from './http/connection';
+import { checkHost, clientOf, type TrustProxy } from './http/client';
+import { closeAfterUnreadBody } from './http/connection';
 import { cors } from './http/cors';
 import { renderErrors } from './http/errors';
 import { requestId } from './http/request-id';
@@ -142,9 +143,10 @@ function providerDeps(
     metrics: Metrics;
     fetch: typeof fetch;
     maxLifetimeSec: number;
+    trustProxy: TrustProxy;
   },
 ): ProviderDeps {
-  const { stores, clock, metrics, fetch, maxLifetimeSec } = shared;
+  const { stores, clock, metrics, fetch, maxLifetimeSec, trustProxy } = shared;
   const logger = shared.logger.child({ provider: id });
   return {
     store: { open: (name, options) => stores.open(`${id}:${name}`, options) },
@@ -152,6 +154,7 @@ function providerDeps(
     fetch,
     clock,
     metrics,
+    client: (ctx) => clientOf(ctx, trustProxy),
     callerAuth: (settings) =>
       createCallerAuth({ ...settings, maxLifetimeSec, fetch, clock, logger }),
   };
@@ -170,6 +173,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     fetch: options.fetch ?? globalThis.fetch,
     maxLifetimeSec: config.CALLER_MAX_LIFETIME,
+    trustProxy: config.TRUST_PROXY,
   };
 
   const providers: RunningProvider[] = [];
@@ -201,7 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(accessLog(logger, metrics));
   app.use(cors(config.CORS_ORIGINS));
   app.use(renderErrors(logger));
-  app.use(refuseAmbiguousHost());
+  app.use(checkHost());
   app.use(prettyJson());
   app.use(dispatchToProviders(providers));
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BootError } from './errors';
+import { parseTrustProxy, type TrustProxy } from './http/client';
 
 /** Splits a comma list, dropping blanks. */
 export const list = (value: string | undefined) =>
@@ -35,6 +36,15 @@ const coreSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   REDIS_KEY_PREFIX: z.string().default('tokengate:'),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx): TrustProxy => {
+      const trust = parseTrustProxy(value);
+      if (typeof trust === 'function') return trust;
+      ctx.addIssue({ code: 'custom', message: trust });
+      return z.NEVER;
+    }),
   SHUTDOWN_TIMEOUT: milliseconds(0).default(10_000),
   HEADERS_TIMEOUT: milliseconds(100).default(10_000),
   CALLER_MAX_LIFETIME: z.coerce

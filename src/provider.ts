@@ -1,7 +1,9 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { CallerAuth, CallerAuthSettings } from './caller-auth';
 import type { Clock } from './clock';
+import type { Client } from './http/client';
 import type { WebSocketHandler } from './http/upgrade';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -20,6 +22,8 @@ export interface ProviderDeps {
   fetch: typeof fetch;
   clock: Clock;
   metrics: Metrics;
+  /** Who is calling: address, protocol and host, believing only the proxies `TRUST_PROXY` names. */
+  client(ctx: Context): Client;
   /** Creates a verifier of callers' bearer JWTs for the issuer the provider configures. */
   callerAuth(settings: CallerAuthSettings): CallerAuth;
 }

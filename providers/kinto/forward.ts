@@ -48,12 +48,7 @@ export function createForwarder(
         incoming,
         setup.sessionFields,
         session ? read.headers : {},
-        {
-          remoteAddress: ctx.req.socket.remoteAddress,
-          protocol: ctx.protocol,
-          host: ctx.host,
-          requestId: ctx.state.requestId,
-        },
+        { client: deps.client(ctx), requestId: ctx.state.requestId },
         hasBody,
       ),
       body: hasBody ? ctx.req : undefined,
@@ -74,6 +69,16 @@ export function createForwarder(
         requestId: ctx.state.requestId,
       });
       throw error;
+    });
+    // Listened to at once: the body may fail (client gone, service dying mid-answer) while the
+    // session is being written, and an unheard stream error would end the process.
+    response.body.once('error', () => {
+      if (aborted.signal.aborted) return;
+      count('proxy', { service: service.name, outcome: 'truncated' });
+      deps.logger.warn('upstream answer truncated; the client connection is cut', {
+        service: service.name,
+        requestId: ctx.state.requestId,
+      });
     });
     try {
       const { headers, changes } = splitResponseHeaders(

@@ -96,7 +96,7 @@ export function kintoRoutes(r: KintoRouteDeps): Router {
   router.all('/services/:service{/*rest}', async (ctx) => {
     const session = await authenticate(ctx);
     const service = setup.services.get(ctx.params.service!);
-    if (!service) throw new GatewayError('not_found', `no service "${ctx.params.service}"`);
+    if (!service) throw new GatewayError('not_found', 'no such service');
     // The upstream path is what follows /api/kinto/services/:service (4 segments).
     await forward(ctx, service, 4, session);
   });

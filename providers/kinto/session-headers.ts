@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../../src/errors';
+import type { Client } from '../../src/http/client';
 import { fieldKey, type KintoService } from './config-file';
 
 type HeaderValue = string | string[] | undefined;
@@ -37,7 +38,16 @@ function hopHeaders(headers: Headers): Set<string> {
 }
 
 /** Request headers the gateway sets itself, or that must not reach a service. */
-const replacedOnRequest = new Set(['host', 'expect', sessionTokenHeader, 'x-request-id']);
+const replacedOnRequest = new Set([
+  'host',
+  'expect',
+  sessionTokenHeader,
+  'x-request-id',
+  'forwarded',
+  'x-real-ip',
+]);
+/** What a client claims about proxies never reaches a service: the gateway says its own. */
+const isForwardingClaim = (name: string) => name.startsWith('x-forwarded-');
 
 const text = (value: HeaderValue) => (Array.isArray(value) ? value.join(', ') : (value ?? ''));
 
@@ -55,13 +65,14 @@ export function readSessionFields(
   return { headers };
 }
 
-/** Where the call came from, for the `X-Forwarded-*` headers and `X-Request-Id`. */
+/** Where the call came from, for the forwarding headers and `X-Request-Id`. */
 export interface Forwarding {
-  remoteAddress: string | undefined;
-  protocol: string;
-  host: string;
+  client: Client;
   requestId: string;
 }
+
+/** RFC 7239 `for=` and `host=` values: IPv6 addresses are bracketed, both quoted when needed. */
+const forwardedFor = (ip: string) => (ip.includes(':') ? `"[${ip}]"` : ip);
 
 /**
  * The upstream request's headers: the client's, minus hop-by-hop ones, the session token and
@@ -79,16 +90,15 @@ export function upstreamRequestHeaders(
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || drop.has(name) || sessionFields.has(fieldKey(name))) continue;
-    if (replacedOnRequest.has(name)) continue;
+    if (replacedOnRequest.has(name) || isForwardingClaim(name)) continue;
     if (name === 'content-length' && !hasBody) continue;
     out[name] = value;
   }
-  const forwardedFor = [text(incoming['x-forwarded-for']), forwarding.remoteAddress]
-    .filter(Boolean)
-    .join(', ');
-  if (forwardedFor) out['x-forwarded-for'] = forwardedFor;
-  out['x-forwarded-proto'] = forwarding.protocol;
-  out['x-forwarded-host'] = forwarding.host;
+  const { client } = forwarding;
+  out['x-forwarded-for'] = client.forwardedFor.join(', ');
+  out['x-forwarded-proto'] = client.protocol;
+  out['x-forwarded-host'] = client.host;
+  out.forwarded = `for=${forwardedFor(client.ip)};host="${client.host}";proto=${client.protocol}`;
   out['x-request-id'] = forwarding.requestId;
   return { ...out, ...inject };
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
-import { invalidRequest } from '../errors';
 
 const declaresBody = (req: IncomingMessage) =>
   req.headers['transfer-encoding'] !== undefined ||
@@ -21,14 +20,4 @@ export const closeAfterUnreadBody = (): Middleware => async (ctx, next) => {
       ctx.set('Connection', 'close');
     }
   }
-};
-
-/** Two `Host` headers make the authority ambiguous: Node keeps the first, a proxy the last. */
-export const refuseAmbiguousHost = (): Middleware => (ctx, next) => {
-  const raw = ctx.req.rawHeaders;
-  let hosts = 0;
-  for (let i = 0; i < raw.length; i += 2)
-    if (raw[i]!.length === 4 && /^host$/i.test(raw[i]!)) hosts++;
-  if (hosts > 1) throw invalidRequest('host', 'send exactly one Host header');
-  return next();
 };

@@ -39,21 +39,26 @@ export interface TestClient {
   clientSecret: string;
 }
 
-export async function clientEntry(client: TestClient) {
-  return {
-    clientId: client.clientId,
-    secretHash: await hashSecret(client.clientSecret, testScrypt),
-  };
+const cheapHash = (secret: string) => hashSecret(secret, testScrypt);
+
+export async function clientEntry(client: TestClient, hash = cheapHash) {
+  return { clientId: client.clientId, secretHash: await hash(client.clientSecret) };
 }
 
 /** A kinto gateway on an ephemeral port for `services`, with `client` registered. */
 export async function startKinto(
   services: unknown[],
-  options: { clients?: TestClient[]; env?: NodeJS.ProcessEnv; clock?: Clock } = {},
+  options: {
+    clients?: TestClient[];
+    env?: NodeJS.ProcessEnv;
+    clock?: Clock;
+    /** How client secrets are hashed; cheap scrypt costs by default. */
+    hashSecret?: (secret: string) => Promise<string>;
+  } = {},
 ) {
   const clients = options.clients ?? [defaultClient];
   const path = writeConfig({
-    clients: await Promise.all(clients.map(clientEntry)),
+    clients: await Promise.all(clients.map((c) => clientEntry(c, options.hashSecret))),
     services,
   });
   // The config is read at boot: the file is not needed once the gateway runs (or failed to).

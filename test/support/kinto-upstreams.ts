@@ -105,3 +105,13 @@ export async function downUpstreamUrl(): Promise<string> {
   await upstream.close();
   return upstream.url;
 }
+
+/**
+ * Announces a body of `length` bytes, sends a tenth of it, then stalls: a service that dies
+ * mid-answer.
+ */
+export const startTruncatingUpstream = (length = 10_000) =>
+  start((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(length) });
+    response.write('x'.repeat(length / 10));
+  });
