@@ -116,14 +116,23 @@ function prettyJson(): Middleware {
   return (ctx, next) => (ctx.querystring.includes('pretty') ? pretty(ctx, next) : next());
 }
 
+/** `/readyz` answers within a second even when a check hangs: each one gets this long. */
+const readinessCheckMs = 750;
+
 async function readiness(providers: RunningProvider[], ping: () => Promise<void>) {
   const checks: Record<string, string> = {};
   const check = async (name: string, probe: () => Promise<void>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), readinessCheckMs);
+    });
     try {
-      await probe();
+      await Promise.race([probe(), timeout]);
       checks[name] = 'ok';
     } catch (error) {
       checks[name] = error instanceof Error ? error.message : 'failed';
+    } finally {
+      clearTimeout(timer);
     }
   };
   await Promise.all([

@@ -2,7 +2,7 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
 import { systemClock, type Clock } from './clock';
 import { GatewayError } from './errors';
-import { createJwksKeySource, JwksUnavailableError } from './jwks';
+import { createJwksKeySource, JwksUnavailableError, readIssuerJson } from './jwks';
 import { rememberSuccess } from './remember-success';
 import type { Logger } from './logger';
 
@@ -62,8 +62,10 @@ const invalid = (reason: string) =>
     'WWW-Authenticate': 'Bearer error="invalid_token"',
   });
 
-const unavailable = () =>
-  new GatewayError('unavailable', 'caller verification is unavailable: issuer keys unreachable');
+const unavailable = (error: JwksUnavailableError) =>
+  error.code === 'unavailable'
+    ? new GatewayError('unavailable', 'caller verification is unavailable: issuer keys unreachable')
+    : new GatewayError('upstream_error', 'caller verification failed: the issuer answered badly');
 
 function reasonOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'expired';
@@ -102,12 +104,16 @@ function discoverJwksUri(options: CallerAuthOptions, timeoutMs: number): () => P
         signal: AbortSignal.timeout(timeoutMs),
       })
       .catch((cause: unknown) => {
-        throw new JwksUnavailableError('issuer discovery failed', { cause });
+        throw new JwksUnavailableError('issuer discovery failed', 'unavailable', { cause });
       });
-    const metadata = (await response.json().catch(() => undefined)) as
-      { issuer?: unknown; jwks_uri?: unknown } | undefined;
-    if (!response.ok || typeof metadata?.jwks_uri !== 'string') {
+    if (!response.ok) {
+      await response.body?.cancel();
       throw new JwksUnavailableError(`issuer discovery answered HTTP ${response.status}`);
+    }
+    const metadata = (await readIssuerJson(response, 'issuer discovery')) as
+      { issuer?: unknown; jwks_uri?: unknown } | undefined;
+    if (typeof metadata?.jwks_uri !== 'string') {
+      throw new JwksUnavailableError('issuer discovery names no jwks_uri', 'upstream_error');
     }
     if (metadata.issuer !== options.issuer) {
       throw new JwksUnavailableError('discovered issuer differs from the configured one');
@@ -158,7 +164,7 @@ export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
     } catch (error) {
       if (error instanceof JwksUnavailableError) {
         options.logger?.warn('caller verification unavailable', { reason: error.message });
-        throw unavailable();
+        throw unavailable(error);
       }
       const reason = reasonOf(error);
       options.logger?.debug('caller rejected', { reason });

@@ -36,6 +36,7 @@ const coreSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   REDIS_KEY_PREFIX: z.string().default('tokengate:'),
+  REDIS_TIMEOUT: milliseconds(50).max(10_000, 'must be at most 10000 milliseconds').default(1_000),
   TRUST_PROXY: z
     .string()
     .optional()

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { Clock } from './clock';
+import { AnswerNotTextError, AnswerTooLargeError, readLimitedText } from './http/limited-body';
 
 /** How a remote JSON Web Key Set is fetched and cached. */
 export interface JwksOptions {
@@ -15,11 +16,40 @@ export interface JwksOptions {
   maxAgeMs?: number;
 }
 
-/** The key set could not be obtained: the verifier is unavailable, the token is not at fault. */
+/**
+ * The key set could not be obtained: the verifier is unavailable, the token is not at fault.
+ * `unavailable` when the issuer could not be reached (it may pass), `upstream_error` when it
+ * answered something unusable (too large, not a key set).
+ */
 export class JwksUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly code: 'unavailable' | 'upstream_error' = 'unavailable',
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'JwksUnavailableError';
+  }
+}
+
+/**
+ * Reads a JSON answer of at most 1 MiB. Too large, not UTF-8 or not JSON is the issuer's
+ * fault (`upstream_error`); a connection that fails while reading is `unavailable`.
+ */
+export async function readIssuerJson(response: Response, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readLimitedText(response);
+  } catch (error) {
+    if (error instanceof AnswerTooLargeError || error instanceof AnswerNotTextError) {
+      throw new JwksUnavailableError(`${what} answered ${error.message}`, 'upstream_error');
+    }
+    throw new JwksUnavailableError(`${what} could not be read`, 'unavailable', { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new JwksUnavailableError(`${what} answered invalid JSON`, 'upstream_error');
   }
 }
 
@@ -32,14 +62,16 @@ async function download(options: JwksOptions): Promise<JSONWebKeySet> {
       signal: AbortSignal.timeout(options.timeoutMs),
     })
     .catch((cause: unknown) => {
-      throw new JwksUnavailableError('JWKS cannot be fetched', { cause });
+      throw new JwksUnavailableError('JWKS cannot be fetched', 'unavailable', { cause });
     });
   if (response.status !== 200) {
     await response.body?.cancel();
     throw new JwksUnavailableError(`JWKS answered HTTP ${response.status}`);
   }
-  const body = (await response.json().catch(() => undefined)) as JSONWebKeySet | undefined;
-  if (!body || !Array.isArray(body.keys)) throw new JwksUnavailableError('JWKS is not a key set');
+  const body = (await readIssuerJson(response, 'JWKS')) as JSONWebKeySet | undefined;
+  if (!body || !Array.isArray(body.keys)) {
+    throw new JwksUnavailableError('JWKS is not a key set', 'upstream_error');
+  }
   return body;
 }
 

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bentleyProvider } from '../providers/bentley';
-import { refusedUrl, startBrokenIms, type BrokenIms } from './support/bentley-broken-ims';
+import {
+  leakedSecret,
+  refusedUrl,
+  startBrokenIms,
+  type BrokenIms,
+} from './support/bentley-broken-ims';
 import { imsClient, startBentleyIdps, type BentleyIdps } from '../standins/bentley/idps';
 import { call, startGateway, type TestGateway } from './support/gateway';
 import { manualClock } from './support/clock';
@@ -116,6 +121,41 @@ describe('bentley provider when the IMS misbehaves', () => {
     const answer = await getToken(gw);
     expect(answer.status).toBe(502);
     expect(answer.body.error.message).toContain('IMS discovery');
+  });
+
+  it('passes on only a known RFC 6749 error code, never error text', async () => {
+    ims = await startBrokenIms('leaky_error');
+    const gw = await gatewayWith();
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.message).toBe('token endpoint answered HTTP 401');
+    expect(answer.text).not.toContain('S3cr');
+    expect(gw.logs.join('\n')).not.toContain(leakedSecret);
+    ims.mode = 'invalid_client';
+    const known = await getToken(gw);
+    expect(known.body.error.message).toBe('token endpoint refused the request: invalid_client');
+  });
+
+  it('refuses a token answer over 1 MiB without buffering it whole', async () => {
+    ims = await startBrokenIms('huge');
+    const gw = await gatewayWith({ BENTLEY_UPSTREAM_TIMEOUT: '10000' });
+    const before = process.memoryUsage().rss;
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.message).toMatch(/larger than 1048576 bytes/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
+    expect(ims.requests).toBe(1);
+  });
+
+  it('refuses a discovery document over 1 MiB', async () => {
+    ims = await startBrokenIms('huge_discovery');
+    const gw = await gatewayWith({
+      BENTLEY_TOKEN_URL: '',
+      BENTLEY_AUTHORITY: ims.tokenUrl.replace(/\/token$/, ''),
+    });
+    const answer = await getToken(gw);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.message).toMatch(/larger than 1048576 bytes/);
   });
 
   it('never caches failures', async () => {

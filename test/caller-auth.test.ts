@@ -85,7 +85,7 @@ async function startIssuerProxy(target: OidcIdp) {
   const sockets = new Set<Socket>();
   const proxy = {
     issuer: '',
-    mode: 'ok' as 'ok' | 'stall' | 'fail',
+    mode: 'ok' as 'ok' | 'stall' | 'fail' | 'huge-jwks' | 'huge-discovery',
     jwks: 0,
     close: async () => {},
   };
@@ -94,6 +94,14 @@ async function startIssuerProxy(target: OidcIdp) {
     if (req.url === '/jwks') proxy.jwks += 1;
     if (req.url === '/jwks' && proxy.mode === 'fail') {
       res.writeHead(500).end();
+      return;
+    }
+    const huge =
+      (req.url === '/jwks' && proxy.mode === 'huge-jwks') ||
+      (req.url?.startsWith('/.well-known') && proxy.mode === 'huge-discovery');
+    if (huge) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"keys":[],"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
       return;
     }
     void fetch(`${target.issuer}${req.url}`).then(async (upstream) => {
@@ -259,6 +267,22 @@ describe('caller auth against a real OpenID provider', () => {
       expect(rotating.counts.discovery).toBe(1);
     } finally {
       await rotating.close();
+    }
+  });
+
+  it('answers 502 when the discovery document or the JWKS is over 1 MiB', async () => {
+    for (const mode of ['huge-discovery', 'huge-jwks'] as const) {
+      const proxy = await startIssuerProxy(idp);
+      try {
+        proxy.mode = mode;
+        const gw = await gatewayFor({ PROBE_ISSUER: proxy.issuer });
+        const answer = await whoami(gw, `Bearer ${await token()}`);
+        expect(answer.status, mode).toBe(502);
+        expect(answer.body.error.code).toBe('upstream_error');
+        expect(gw.logs.join('\n')).toMatch(/larger than 1048576 bytes/);
+      } finally {
+        await proxy.close();
+      }
     }
   });
 

@@ -91,10 +91,12 @@ describe('redis', async () => {
     it.skip('needs Redis at 127.0.0.1:6379 (REQUIRE_REDIS=1 makes its absence fail)');
     return;
   }
-  storeContract('redis', () => createRedisStoreFactory(redisUrl, uniquePrefix('stores')));
+  storeContract('redis', () =>
+    createRedisStoreFactory({ url: redisUrl, keyPrefix: uniquePrefix('stores') }),
+  );
 
   it('expires keys', async () => {
-    const factory = createRedisStoreFactory(redisUrl, uniquePrefix('ttl'));
+    const factory = createRedisStoreFactory({ url: redisUrl, keyPrefix: uniquePrefix('ttl') });
     const store = factory.open('ttl');
     await store.set('k', 'v', 50);
     await new Promise((resolve) => setTimeout(resolve, 120));
@@ -103,7 +105,10 @@ describe('redis', async () => {
   });
 
   it('reports an unreachable server as unavailable', async () => {
-    const factory = createRedisStoreFactory('redis://127.0.0.1:1/0', uniquePrefix('down'));
+    const factory = createRedisStoreFactory({
+      url: 'redis://127.0.0.1:1/0',
+      keyPrefix: uniquePrefix('down'),
+    });
     await expect(factory.open('x').get('k')).rejects.toMatchObject({ status: 503 });
     await expect(factory.ping()).rejects.toThrow();
     await factory.close();

@@ -30,11 +30,25 @@ const formEncode = (value: string) => new URLSearchParams({ v: value }).toString
 export const basicCredentials = (clientId: string, clientSecret: string) =>
   `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`;
 
-/** A printable OAuth error code, never free text that could quote a credential. */
+/**
+ * The error codes of RFC 6749 §5.2 (and §4.1.2.1's server errors): only these are passed on.
+ * Anything else an IMS puts in `error`, and `error_description` always, may quote the secret.
+ */
+const knownOAuthErrors = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_target',
+  'access_denied',
+  'server_error',
+  'temporarily_unavailable',
+]);
+
 const oauthCode = (value: unknown) =>
-  typeof value === 'string' && /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(value)
-    ? value
-    : undefined;
+  typeof value === 'string' && knownOAuthErrors.has(value) ? value : undefined;
 
 const defaultLifetimeSec = 300;
 /** Longer announced lifetimes are cut to this: a day is ample, and an absurd one breaks dates. */

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../../src/errors';
+import {
+  AnswerNotTextError,
+  AnswerTooLargeError,
+  readLimitedText,
+} from '../../src/http/limited-body';
 
 /** What one attempt against the IMS ended with, as counted in the metrics. */
 export type AttemptOutcome = 'ok' | 'rejected' | 'server_error' | 'network_error' | 'timeout';
@@ -32,7 +37,7 @@ const timedOut = (what: string) =>
 
 /**
  * Performs the exchange, retrying network errors and 5xx answers with exponential backoff as
- * long as the deadline allows. Answers below 500 are returned as they are; a 5xx is returned
+ * long as the deadline allows. Bodies over 1 MiB are refused unread, and not retried. Answers below 500 are returned as they are; a 5xx is returned
  * when no retry is left. Never outlives the deadline.
  */
 export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> {
@@ -43,7 +48,7 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> 
     let failure: GatewayError;
     try {
       const response = await call.fetch(call.url, { ...call.init, signal });
-      const text = await response.text();
+      const text = await readLimitedText(response);
       if (response.status < 500) {
         call.onAttempt(response.ok ? 'ok' : 'rejected');
         return { status: response.status, text };
@@ -54,6 +59,10 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> 
     } catch (error) {
       if (call.closed.aborted)
         throw new GatewayError('unavailable', 'the gateway is shutting down');
+      if (error instanceof AnswerTooLargeError || error instanceof AnswerNotTextError) {
+        call.onAttempt('rejected');
+        throw new GatewayError('upstream_error', `${call.what} answered ${error.message}`);
+      }
       if ((error as Error).name === 'TimeoutError' || Date.now() >= call.deadline) {
         call.onAttempt('timeout');
         throw timedOut(call.what);

@@ -7,6 +7,10 @@ import type { StoreFactory } from './store';
 /** Memory by default; Redis (shared by every instance) when `REDIS_URL` is set. */
 export function createStoreFactory(config: CoreConfig, clock: Clock): StoreFactory {
   return config.REDIS_URL
-    ? createRedisStoreFactory(config.REDIS_URL, config.REDIS_KEY_PREFIX)
+    ? createRedisStoreFactory({
+        url: config.REDIS_URL,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        timeoutMs: config.REDIS_TIMEOUT,
+      })
     : createMemoryStoreFactory(clock);
 }

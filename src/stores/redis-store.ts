@@ -11,50 +11,95 @@ return 0`;
 
 const maxUpdateAttempts = 50;
 
-function unavailable(error: unknown): never {
-  if (error instanceof GatewayError) throw error;
-  throw new GatewayError('unavailable', 'the session store is unavailable', undefined, {
+/** Where and how patiently the Redis store works. */
+export interface RedisStoreOptions {
+  url: string;
+  /** Prefix of every key. Default `tokengate:`. */
+  keyPrefix?: string;
+  /** Longest any store call may take, retries included, in ms. Default 1000. */
+  timeoutMs?: number;
+}
+
+const unavailable = () =>
+  new GatewayError('unavailable', 'the shared store (Redis) is unavailable', undefined, {
     'Retry-After': '1',
+  });
+
+/**
+ * Runs `operation` within `ms`: a stalled or unreachable Redis becomes a 503 by then, never a
+ * request that hangs or a call that outlives its request.
+ */
+function bounded<T>(ms: number, operation: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(unavailable()), ms);
+    operation().then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof GatewayError ? error : unavailable());
+      },
+    );
   });
 }
 
 /**
  * Stores in Redis, so every instance of the gateway sees the same state. `update` is an
  * optimistic compare-and-set (a Lua script), retried when another writer got there first.
+ * Every call ends within `timeoutMs`: ioredis's own command timeout also bounds commands
+ * waiting in its offline queue, and reconnection is retried every half second at most, so
+ * service resumes soon after Redis answers again.
  */
-export function createRedisStoreFactory(url: string, keyPrefix = 'tokengate:'): StoreFactory {
+export function createRedisStoreFactory(options: RedisStoreOptions): StoreFactory {
+  const { url, keyPrefix = 'tokengate:', timeoutMs = 1_000 } = options;
   const redis = new Redis(url, {
     lazyConnect: false,
-    maxRetriesPerRequest: 2,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
+    connectTimeout: Math.max(timeoutMs, 1_000),
+    retryStrategy: (attempt) => Math.min(50 * attempt, 500),
   });
   redis.on('error', () => {});
+  const call = <T>(operation: () => Promise<T>) => bounded(timeoutMs, operation);
   const open = (name: string): KeyValueStore => {
     const k = (key: string) => `${keyPrefix}${name}:${key}`;
+    const ttl = (ms: number) => Math.max(1, Math.ceil(ms));
     return {
       async get(key) {
-        return (await redis.get(k(key)).catch(unavailable)) ?? undefined;
+        return (await call(() => redis.get(k(key)))) ?? undefined;
       },
       async set(key, value, ttlMs) {
-        await redis.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs))).catch(unavailable);
+        await call(() => redis.set(k(key), value, 'PX', ttl(ttlMs)));
       },
       async delete(key) {
-        return (await redis.del(k(key)).catch(unavailable)) > 0;
+        return (await call(() => redis.del(k(key)))) > 0;
       },
-      async update(key, change, ttlMs) {
-        for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
-          const current = await redis.get(k(key)).catch(unavailable);
-          if (current === null) return undefined;
-          const next = change(current);
-          if (next === undefined) return undefined;
-          const ttl = String(Math.max(1, Math.ceil(ttlMs)));
-          const swapped = await redis
-            .eval(compareAndSet, 1, k(key), current, next, ttl)
-            .catch(unavailable);
-          if (swapped === 1) return next;
-        }
-        throw new GatewayError('unavailable', 'too many concurrent updates; try again', undefined, {
-          'Retry-After': '1',
+      update(key, change, ttlMs) {
+        return call(async () => {
+          for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
+            const current = await redis.get(k(key));
+            if (current === null) return undefined;
+            const next = change(current);
+            if (next === undefined) return undefined;
+            const swapped = await redis.eval(
+              compareAndSet,
+              1,
+              k(key),
+              current,
+              next,
+              String(ttl(ttlMs)),
+            );
+            if (swapped === 1) return next;
+          }
+          throw new GatewayError(
+            'unavailable',
+            'too many concurrent updates; try again',
+            undefined,
+            { 'Retry-After': '1' },
+          );
         });
       },
     };
@@ -62,9 +107,7 @@ export function createRedisStoreFactory(url: string, keyPrefix = 'tokengate:'): 
   return {
     kind: 'redis',
     open,
-    async ping() {
-      await redis.ping();
-    },
+    ping: () => call(() => redis.ping()).then(() => undefined),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -2,7 +2,18 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How the stand-in answers token requests. */
-export type ImsMode = 'ok' | 'status500' | 'garbage' | 'stall' | 'invalid_client';
+export type ImsMode =
+  | 'ok'
+  | 'status500'
+  | 'garbage'
+  | 'stall'
+  | 'invalid_client'
+  | 'leaky_error'
+  | 'huge'
+  | 'huge_discovery';
+
+/** What `leaky_error` puts in its `error` field: a misbehaving IMS quoting the secret. */
+export const leakedSecret = 'S3cr%t+with:odd/chars zz';
 
 /**
  * A deliberately unreliable token endpoint on an ephemeral port: it stands in for an IMS
@@ -47,6 +58,30 @@ export async function startBrokenIms(mode: ImsMode = 'ok'): Promise<BrokenIms> {
             error: 'invalid_client',
             error_description: 'client authentication failed',
           });
+        case 'leaky_error':
+          return json(401, {
+            error: `invalid_client ${leakedSecret}`,
+            error_description: `client secret ${leakedSecret} is wrong`,
+          });
+        case 'huge':
+        case 'huge_discovery': {
+          // 50 MB streamed: a gateway that buffers answers whole would hold all of it.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = 'A'.repeat(1024 * 1024);
+          res.write(
+            ims.mode === 'huge'
+              ? '{"token_type":"Bearer","expires_in":300,"access_token":"'
+              : `{"issuer":"x","token_endpoint":"${ims.tokenUrl}","pad":"`,
+          );
+          let sent = 0;
+          const more = () => {
+            while (sent < 50 && res.write(chunk)) sent += 1;
+            if (sent < 50) res.once('drain', more);
+            else res.end('"}');
+          };
+          res.on('error', () => undefined);
+          return more();
+        }
         case 'stall':
           return; // never answers
       }
