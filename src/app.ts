@@ -7,8 +7,9 @@ import { systemClock, type Clock } from './clock';
 import type { CoreConfig } from './config';
 import { configure } from './configure';
 import { accessLog } from './http/access-log';
-import { checkHost, clientOf, type TrustProxy } from './http/client';
+import { clientOf, type TrustProxy } from './http/client';
 import { closeAfterUnreadBody } from './http/connection';
+import { checkRequestHead } from './http/request-head';
 import { cors } from './http/cors';
 import { renderErrors } from './http/errors';
 import { requestId } from './http/request-id';
@@ -214,7 +215,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(accessLog(logger, metrics));
   app.use(cors(config.CORS_ORIGINS));
   app.use(renderErrors(logger));
-  app.use(checkHost());
+  app.use(checkRequestHead());
   app.use(prettyJson());
   app.use(dispatchToProviders(providers));
 

@@ -56,6 +56,11 @@ const coreSchema = z.object({
   REQUEST_TIMEOUT: milliseconds(100).default(30_000),
 });
 
+/** The names of the core's variables. */
+export const coreVariables = Object.keys(coreSchema.shape) as ReadonlyArray<
+  keyof typeof coreSchema.shape
+>;
+
 /** Settings of the core, parsed once at boot. */
 export type CoreConfig = z.infer<typeof coreSchema>;
 
@@ -77,7 +82,7 @@ export function parseCoreConfig(
   aliases: Record<string, readonly string[]> = {},
 ): CoreConfig {
   const input = Object.fromEntries(
-    Object.keys(coreSchema.shape).map((name) => [
+    coreVariables.map((name) => [
       name,
       [name, ...(aliases[name] ?? [])].map((n) => present(env[n])).find((v) => v !== undefined),
     ]),

@@ -1,22 +1,25 @@
 import { providerDefinitions } from '../providers';
 import { createGateway } from './app';
+import { coreVariables } from './config';
 import type { DemoStandIn } from './provider';
 import { closeOnSignals, listen } from './server';
 
 /**
  * `npm run demo`: every provider that has a local stand-in, wired to it, on one gateway.
- * `.env` is deliberately not read, so the demo behaves the same on every machine.
+ * `.env` is deliberately not read, so the demo behaves the same on every machine; core
+ * variables set in the environment (PORT, LOG_FORMAT, timeouts…) are honoured.
  */
 async function main(): Promise<void> {
   const standIns: Array<{ id: string; standIn: DemoStandIn }> = [];
   for (const definition of providerDefinitions) {
     if (definition.demo) standIns.push({ id: definition.id, standIn: await definition.demo() });
   }
+  const core = Object.fromEntries(coreVariables.map((name) => [name, process.env[name]]));
   const env: NodeJS.ProcessEnv = {
+    ...core,
     HOST: process.env.HOST ?? '127.0.0.1',
     PORT: process.env.PORT ?? '3000',
-    LOG_FORMAT: process.env.LOG_FORMAT,
-    CORS_ORIGINS: '*',
+    CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
     ...Object.assign({}, ...standIns.map((s) => s.standIn.env)),
   };
   const gateway = await createGateway({ env, definitions: providerDefinitions });

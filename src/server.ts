@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from './app';
 import { clientErrorListener } from './http/protocol-errors';
+import { maxHeaderFields } from './http/request-head';
 import { upgradeListener } from './http/upgrade';
 
 /** A gateway bound to a port. */
@@ -25,6 +26,8 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   );
   server.on('upgrade', upgradeListener(server, gateway.webSocketAt, gateway.logger));
   server.on('clientError', clientErrorListener(gateway.logger));
+  // One more than the gateway accepts, so that a request with too many is seen and refused.
+  server.maxHeadersCount = maxHeaderFields + 1;
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = HEADERS_TIMEOUT;
   // A client that declares a body and never sends it must not hold a socket for Node's 300 s.

@@ -1,6 +1,6 @@
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import proxyAddr from 'proxy-addr';
-import { invalidRequest } from '../errors';
+import { checkedHost } from './request-head';
 
 /** Whether the hop at `address`, `hop` steps from the gateway, is a proxy to believe. */
 export type TrustProxy = (address: string, hop: number) => boolean;
@@ -36,31 +36,8 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | string 
   }
 }
 
-// RFC 3986 host (reg-name, IPv4 or bracketed IPv6) and an optional port.
-const hostPattern = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
 const firstValue = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
-
-function checkedHost(value: string | undefined, field: string): string {
-  if (value === undefined || !hostPattern.test(value)) {
-    throw invalidRequest(field, `${field} must be a host name or address, with an optional port`);
-  }
-  return value;
-}
-
-/**
- * Refuses a request whose authority is ambiguous or malformed: two `Host` headers (Node keeps
- * the first, a proxy may keep the last), or a `Host` that is not a host.
- */
-export const checkHost = (): Middleware => (ctx, next) => {
-  const raw = ctx.req.rawHeaders;
-  let hosts = 0;
-  for (let i = 0; i < raw.length; i += 2) if (/^host$/i.test(raw[i]!)) hosts += 1;
-  if (hosts > 1) throw invalidRequest('host', 'send exactly one Host header');
-  if (hosts === 1) checkedHost(ctx.req.headers.host, 'host');
-  return next();
-};
 
 /**
  * The calling client, computed once per request. `X-Forwarded-For`, `-Proto` and `-Host` are
