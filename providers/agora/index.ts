@@ -12,7 +12,7 @@ export const agoraProvider = defineProvider<AgoraConfig>({
   env: agoraEnv,
   configSchema: agoraConfigSchema,
   create(config, deps) {
-    const router = agoraRouter(config, createIssuer(config), deps);
+    const router = agoraRouter(config, createIssuer(config, deps.clock), deps);
     if (!config.compatRoutes) return { router };
     return { router, rootRouter: agoraCompatRouter(config, createCompat(config), deps) };
   },

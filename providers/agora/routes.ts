@@ -8,6 +8,7 @@ import { requireAdmin } from './admin';
 import type { AgoraConfig } from './config';
 import { inspectToken } from './inspect';
 import type { AgoraAnswer, AgoraIssuer } from './issue';
+import { tokenTypes } from './requests';
 import { inspectRequest } from './schemas';
 
 /** Request fields; an empty query parameter counts as absent, as in an HTML form. */
@@ -37,16 +38,15 @@ export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: Prov
     router.get(path, ...guards, handle);
     router.post(path, ...guards, jsonBody(), handle);
   };
-  tokenRoute('/rtc', (ctx) => issuer.rtc(fields(ctx)));
-  tokenRoute('/rtm', (ctx) => issuer.rtm(fields(ctx)));
-  tokenRoute('/rte', (ctx) => issuer.rte(fields(ctx)));
-  tokenRoute('/chat', (ctx) => issuer.chat(fields(ctx)));
+  for (const type of tokenTypes) {
+    tokenRoute(`/${type}`, (ctx) => issuer.mint(issuer.parse(type, fields(ctx))));
+  }
   const admin: Middleware = (ctx, next) => {
     requireAdmin(ctx.get('Authorization'), config.adminKey);
     return next();
   };
   tokenRoute('/chat/app', (ctx) => issuer.chatApp(fields(ctx)), admin);
-  tokenRoute('/token', (ctx) => issuer.byType(fields(ctx)));
+  tokenRoute('/token', (ctx) => issuer.mint(issuer.parseByType(fields(ctx))));
   router.post('/inspect', jsonBody(), (ctx) => {
     const { token } = parseInput(inspectRequest, fields(ctx));
     noStore(ctx);

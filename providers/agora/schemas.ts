@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
 import { maxExpirySeconds } from './config';
+import {
+  tokenTypes,
+  type ConvoAiTokenRequest,
+  type RtcTokenRequest,
+  type RteTokenRequest,
+} from './requests';
 
 /** Characters Agora allows in channel names (and RTM user ids). */
 const agoraChars = /^[a-zA-Z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]*$/;
@@ -50,9 +56,6 @@ export const roleField = z
   .default('publisher')
   .transform((role): AgoraRole => (role === 'audience' ? 'subscriber' : role));
 
-export const expiryField = (defaultExpiry: number) =>
-  wholeNumber(1, maxExpirySeconds, 'a whole number of seconds').default(defaultExpiry);
-
 /** RTM user ids: Agora's channel-name character set, 1 to 64 characters. */
 export const rtmUserField = z.preprocess(
   numberAsText,
@@ -76,29 +79,98 @@ export type AgoraRole = 'publisher' | 'subscriber';
 /** Who an RTC token is for: a numeric uid or a string account, never both. */
 export type RtcUser = { uid: number } | { account: string };
 
-/** Request fields of the RTC and RTE routes. */
-export const rtcRequest = (defaultExpiry: number) =>
-  z.object({
-    channel: channelField,
-    uid: uidField.optional(),
-    account: accountField.optional(),
-    role: roleField,
-    expiry: expiryField(defaultExpiry),
-  });
+const seconds = wholeNumber(1, maxExpirySeconds, 'a whole number of seconds');
+
+export const expiryField = (defaultExpiry: number) => seconds.default(defaultExpiry);
+
+const publishExpiries: readonly string[] = ['audioExpiry', 'videoExpiry', 'dataExpiry'];
+
+/**
+ * Each privilege lasts at most as long as the token; publish privileges are a publisher's.
+ * `uid` and `account` exclude each other.
+ */
+const checkRtcFields =
+  (privileges: readonly string[]) =>
+  (value: Record<string, unknown> & { expiry: number; role?: AgoraRole }, ctx: z.RefinementCtx) => {
+    if (value.uid !== undefined && value.account !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uid'],
+        message: 'send either uid or account, not both',
+      });
+    }
+    for (const name of privileges) {
+      const privilegeExpiry = value[name];
+      if (typeof privilegeExpiry !== 'number') continue;
+      if (value.role === 'subscriber' && publishExpiries.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is a publish privilege: send role=publisher',
+        });
+      } else if (privilegeExpiry > value.expiry) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `must be at most expiry (${value.expiry})`,
+        });
+      }
+    }
+  };
+
+const privilegeNames = ['joinExpiry', ...publishExpiries];
+
+const rtcFields = (defaultExpiry: number) => ({
+  channel: channelField,
+  uid: uidField.optional(),
+  account: accountField.optional(),
+  role: roleField,
+  expiry: expiryField(defaultExpiry),
+  joinExpiry: seconds.optional(),
+  audioExpiry: seconds.optional(),
+  videoExpiry: seconds.optional(),
+  dataExpiry: seconds.optional(),
+});
+
+/** Request fields of the RTC route. */
+export const rtcRequest = (defaultExpiry: number): z.ZodType<Omit<RtcTokenRequest, 'type'>> =>
+  z.object(rtcFields(defaultExpiry)).superRefine(checkRtcFields(privilegeNames));
+
+/** Request fields of the RTE route: the RTC ones, and the RTM user and login lifetime. */
+export const rteRequest = (defaultExpiry: number): z.ZodType<Omit<RteTokenRequest, 'type'>> =>
+  z
+    .object({
+      ...rtcFields(defaultExpiry),
+      rtmUid: rtmUserField.optional(),
+      rtmExpiry: seconds.optional(),
+    })
+    .superRefine(checkRtcFields([...privilegeNames, 'rtmExpiry']));
+
+/** Request fields of the Conversational AI route: the agent's channel and identity. */
+export const convoAiRequest = (
+  defaultExpiry: number,
+): z.ZodType<Omit<ConvoAiTokenRequest, 'type'>> =>
+  z
+    .object({
+      channel: channelField,
+      uid: uidField.optional(),
+      account: accountField.optional(),
+      rtmUid: rtmUserField.optional(),
+      expiry: expiryField(defaultExpiry),
+    })
+    .superRefine(checkRtcFields([]));
 
 export const rtmRequest = (defaultExpiry: number) =>
-  z.object({ uid: rtmUserField, expiry: expiryField(defaultExpiry) });
+  z.object({ uid: rtmUserField.optional(), expiry: expiryField(defaultExpiry) });
 
 export const chatRequest = (defaultExpiry: number) =>
-  z.object({ uid: chatUserField, expiry: expiryField(defaultExpiry) });
+  z.object({ uid: chatUserField.optional(), expiry: expiryField(defaultExpiry) });
 
 export const chatAppRequest = (defaultExpiry: number) =>
   z.object({ expiry: expiryField(defaultExpiry) });
 
 export const tokenTypeRequest = z.object({
-  type: z
-    .enum(['rtc', 'rtm', 'rte', 'chat'], { message: 'must be rtc, rtm, rte or chat' })
-    .default('rtc'),
+  type: z.enum(tokenTypes, { message: 'must be rtc, rtm, rte, chat or convoai' }).default('rtc'),
 });
 
 export const inspectRequest = z.object({
