@@ -358,6 +358,11 @@ describe('agora configuration', () => {
     [{ AGORA_DEFAULT_EXPIRY: 'soon' }, 'AGORA_DEFAULT_EXPIRY'],
     [{ AGORA_COMPAT_ROUTES: 'yes' }, 'AGORA_COMPAT_ROUTES'],
     [{ AGORA_ADMIN_KEY: 'short-secret' }, 'AGORA_ADMIN_KEY'],
+    [{ AGORA_APP_CERTIFICATE_SECONDARY: 'abc' }, 'AGORA_APP_CERTIFICATE_SECONDARY'],
+    [
+      { AGORA_APP_CERTIFICATE_SECONDARY: appCertificate.toUpperCase() },
+      'AGORA_APP_CERTIFICATE_SECONDARY',
+    ],
   ])('refuses to boot with %o, naming %s and never its value', async (bad, name) => {
     const env = { ...agoraEnv, ...bad };
     const failure = await boot(env).then(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AgoraKeys } from './inspect';
 
 const hex32 = /^[0-9a-fA-F]{32}$/;
 
@@ -12,6 +13,7 @@ export const agoraEnv = {
   AGORA_DEFAULT_EXPIRY: [],
   AGORA_COMPAT_ROUTES: [],
   AGORA_ADMIN_KEY: [],
+  AGORA_APP_CERTIFICATE_SECONDARY: [],
 } as const;
 
 export const agoraConfigSchema = z
@@ -36,17 +38,31 @@ export const agoraConfigSchema = z
       .default('false')
       .transform((v) => v === 'true'),
     AGORA_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    AGORA_APP_CERTIFICATE_SECONDARY: z
+      .string()
+      .regex(hex32, 'must be 32 hexadecimal characters (the secondary App Certificate)')
+      .optional(),
   })
+  .refine(
+    (env) =>
+      env.AGORA_APP_CERTIFICATE_SECONDARY?.toLowerCase() !==
+      env.AGORA_APP_CERTIFICATE.toLowerCase(),
+    {
+      path: ['AGORA_APP_CERTIFICATE_SECONDARY'],
+      message: 'must differ from AGORA_APP_CERTIFICATE',
+    },
+  )
   .transform((env) => ({
     appId: env.AGORA_APP_ID,
     appCertificate: env.AGORA_APP_CERTIFICATE,
     defaultExpiry: env.AGORA_DEFAULT_EXPIRY,
     compatRoutes: env.AGORA_COMPAT_ROUTES,
     adminKey: env.AGORA_ADMIN_KEY,
+    secondaryCertificate: env.AGORA_APP_CERTIFICATE_SECONDARY,
   }));
 
 /** The Agora provider's settings, parsed once at boot. */
-export interface AgoraConfig {
+export interface AgoraConfig extends AgoraKeys {
   /** 32 hex characters. */
   appId: string;
   /** 32 hex characters; never logged or returned. */

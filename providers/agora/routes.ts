@@ -6,7 +6,7 @@ import { noStore, sendToken } from '../../src/http/token-response';
 import type { ProviderDeps } from '../../src/provider';
 import { requireAdmin } from './admin';
 import type { AgoraConfig } from './config';
-import { inspectToken } from './inspect';
+import { inspectToken, intendedUse } from './inspect';
 import type { AgoraAnswer, AgoraIssuer } from './issue';
 import { tokenTypes } from './requests';
 import { inspectRequest } from './schemas';
@@ -48,9 +48,9 @@ export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: Prov
   tokenRoute('/chat/app', (ctx) => issuer.chatApp(fields(ctx)), admin);
   tokenRoute('/token', (ctx) => issuer.mint(issuer.parseByType(fields(ctx))));
   router.post('/inspect', jsonBody(), (ctx) => {
-    const { token } = parseInput(inspectRequest, fields(ctx));
+    const { token, ...use } = parseInput(inspectRequest, fields(ctx));
     noStore(ctx);
-    ctx.body = inspectToken(token, config, deps.clock.now());
+    ctx.body = inspectToken(token, config, deps.clock.now(), intendedUse(use));
   });
   return router;
 }

@@ -85,20 +85,21 @@ export const expiryField = (defaultExpiry: number) => seconds.default(defaultExp
 
 const publishExpiries: readonly string[] = ['audioExpiry', 'videoExpiry', 'dataExpiry'];
 
-/**
- * Each privilege lasts at most as long as the token; publish privileges are a publisher's.
- * `uid` and `account` exclude each other.
- */
-const checkRtcFields =
+/** `uid` and `account` exclude each other. */
+const oneUser = (value: { uid?: number; account?: string }, ctx: z.RefinementCtx) => {
+  if (value.uid !== undefined && value.account !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['uid'],
+      message: 'send either uid or account, not both',
+    });
+  }
+};
+
+/** Each privilege lasts at most as long as the token; publish privileges are a publisher's. */
+const privilegesWithin =
   (privileges: readonly string[]) =>
-  (value: Record<string, unknown> & { expiry: number; role?: AgoraRole }, ctx: z.RefinementCtx) => {
-    if (value.uid !== undefined && value.account !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['uid'],
-        message: 'send either uid or account, not both',
-      });
-    }
+  (value: Record<string, unknown> & { expiry: number; role: AgoraRole }, ctx: z.RefinementCtx) => {
     for (const name of privileges) {
       const privilegeExpiry = value[name];
       if (typeof privilegeExpiry !== 'number') continue;
@@ -134,7 +135,10 @@ const rtcFields = (defaultExpiry: number) => ({
 
 /** Request fields of the RTC route. */
 export const rtcRequest = (defaultExpiry: number): z.ZodType<Omit<RtcTokenRequest, 'type'>> =>
-  z.object(rtcFields(defaultExpiry)).superRefine(checkRtcFields(privilegeNames));
+  z
+    .object(rtcFields(defaultExpiry))
+    .superRefine(oneUser)
+    .superRefine(privilegesWithin(privilegeNames));
 
 /** Request fields of the RTE route: the RTC ones, and the RTM user and login lifetime. */
 export const rteRequest = (defaultExpiry: number): z.ZodType<Omit<RteTokenRequest, 'type'>> =>
@@ -144,7 +148,8 @@ export const rteRequest = (defaultExpiry: number): z.ZodType<Omit<RteTokenReques
       rtmUid: rtmUserField.optional(),
       rtmExpiry: seconds.optional(),
     })
-    .superRefine(checkRtcFields([...privilegeNames, 'rtmExpiry']));
+    .superRefine(oneUser)
+    .superRefine(privilegesWithin([...privilegeNames, 'rtmExpiry']));
 
 /** Request fields of the Conversational AI route: the agent's channel and identity. */
 export const convoAiRequest = (
@@ -158,7 +163,7 @@ export const convoAiRequest = (
       rtmUid: rtmUserField.optional(),
       expiry: expiryField(defaultExpiry),
     })
-    .superRefine(checkRtcFields([]));
+    .superRefine(oneUser);
 
 export const rtmRequest = (defaultExpiry: number) =>
   z.object({ uid: rtmUserField.optional(), expiry: expiryField(defaultExpiry) });
@@ -173,9 +178,19 @@ export const tokenTypeRequest = z.object({
   type: z.enum(tokenTypes, { message: 'must be rtc, rtm, rte, chat or convoai' }).default('rtc'),
 });
 
-export const inspectRequest = z.object({
-  token: text('a string').min(1, 'must not be empty').max(4096, 'is too long for an Agora token'),
-});
+const tokenField = text('a string')
+  .min(1, 'must not be empty')
+  .max(4096, 'is too long for an Agora token');
+
+/** A token, and for 006 tokens the channel and user its signature covers. */
+export const inspectRequest = z
+  .object({
+    token: tokenField,
+    channel: channelField.optional(),
+    uid: uidField.optional(),
+    account: accountField.optional(),
+  })
+  .superRefine(oneUser);
 
 /** Enforces exactly one of `uid` and `account`. */
 export function rtcUser(input: { uid?: number; account?: string }): RtcUser {
