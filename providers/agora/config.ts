@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AgoraKeys } from './inspect';
 
-const hex32 = /^[0-9a-fA-F]{32}$/;
+/** App IDs and certificates. */
+export const hex32 = /^[0-9a-fA-F]{32}$/;
 
 /** Longest token lifetime Agora accepts, in seconds. */
 export const maxExpirySeconds = 86_400;

@@ -100,7 +100,8 @@ const services: Record<number, { name: string; privileges: Record<number, string
   10: { name: 'stt', privileges: {} },
 };
 
-const privilegeName = (type: number, id: number) =>
+/** The name of privilege `id` of service `type`. */
+export const privilegeName = (type: number, id: number) =>
   services[type]?.privileges[id] ?? `privilege${id}`;
 
 /** Parsed string fields of agora-token's services are Buffers. */

@@ -6,10 +6,11 @@ import { noStore, sendToken } from '../../src/http/token-response';
 import type { ProviderDeps } from '../../src/provider';
 import { requireAdmin } from './admin';
 import type { AgoraConfig } from './config';
+import { diagnoseToken } from './diagnose';
 import { inspectToken, intendedUse } from './inspect';
 import type { AgoraAnswer, AgoraIssuer } from './issue';
 import { tokenTypes } from './requests';
-import { inspectRequest } from './schemas';
+import { inspectRequest, parseDiagnoseRequest } from './schemas';
 
 /** Request fields; an empty query parameter counts as absent, as in an HTML form. */
 export function fields(ctx: Context): Record<string, unknown> {
@@ -22,7 +23,10 @@ export function fields(ctx: Context): Record<string, unknown> {
 export const countIssued = (deps: ProviderDeps, type: string) =>
   deps.metrics.increment('tokengate_tokens_issued_total', { provider: 'agora', type });
 
-/** `/api/agora/…`: a GET (query) and a POST (JSON body) per token kind, and `POST /inspect`. */
+/**
+ * `/api/agora/…`: a GET (query) and a POST (JSON body) per token kind, `POST /inspect` and
+ * `POST /diagnose`.
+ */
 export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: ProviderDeps): Router {
   const router = new Router();
   const tokenRoute = (
@@ -51,6 +55,11 @@ export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: Prov
     const { token, ...use } = parseInput(inspectRequest, fields(ctx));
     noStore(ctx);
     ctx.body = inspectToken(token, config, deps.clock.now(), intendedUse(use));
+  });
+  router.post('/diagnose', jsonBody(), (ctx) => {
+    const request = parseDiagnoseRequest(fields(ctx));
+    noStore(ctx);
+    ctx.body = diagnoseToken(request, config, deps.clock.now());
   });
   return router;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
-import { maxExpirySeconds } from './config';
+import { hex32, maxExpirySeconds } from './config';
+import type { DiagnoseRequest } from './diagnose';
 import {
   tokenTypes,
   type ConvoAiTokenRequest,
@@ -49,12 +50,13 @@ export const accountField = text('a string')
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
-export const roleField = z
+const roleChoice = z
   .enum(['publisher', 'subscriber', 'audience'], {
     message: 'must be publisher or subscriber (audience is accepted as subscriber)',
   })
-  .default('publisher')
   .transform((role): AgoraRole => (role === 'audience' ? 'subscriber' : role));
+
+export const roleField = roleChoice.default('publisher');
 
 /** RTM user ids: Agora's channel-name character set, 1 to 64 characters. */
 export const rtmUserField = z.preprocess(
@@ -86,7 +88,7 @@ export const expiryField = (defaultExpiry: number) => seconds.default(defaultExp
 const publishExpiries: readonly string[] = ['audioExpiry', 'videoExpiry', 'dataExpiry'];
 
 /** `uid` and `account` exclude each other. */
-const oneUser = (value: { uid?: number; account?: string }, ctx: z.RefinementCtx) => {
+const oneUser = (value: { uid?: unknown; account?: unknown }, ctx: z.RefinementCtx) => {
   if (value.uid !== undefined && value.account !== undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -191,6 +193,53 @@ export const inspectRequest = z
     account: accountField.optional(),
   })
   .superRefine(oneUser);
+
+/** A time as ISO 8601 text or Unix seconds, in ms since the epoch. */
+const timeField = z.preprocess(
+  numberAsText,
+  text('an ISO 8601 time or Unix seconds').transform((value, ctx) => {
+    const ms = /^\d{1,11}$/.test(value)
+      ? Number(value) * 1000
+      : /^\d{4}-\d\d-\d\dT/.test(value)
+        ? Date.parse(value)
+        : NaN;
+    if (!Number.isNaN(ms)) return ms;
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or Unix seconds' });
+    return z.NEVER;
+  }),
+);
+
+const diagnoseFields = z.object({
+  token: tokenField,
+  service: z.enum(['rtc', 'rtm', 'chat'], { message: 'must be rtc, rtm or chat' }),
+  channel: channelField.optional(),
+  role: roleChoice.optional(),
+  appId: text('a string').regex(hex32, 'must be 32 hexadecimal characters').optional(),
+  at: timeField.optional(),
+});
+
+/** RTM and Chat user ids are checked against the token, so any sane text is taken. */
+const userIdText = z.preprocess(numberAsText, accountField);
+const diagnoseUsers: Record<
+  'rtc' | 'other',
+  z.ZodType<Pick<DiagnoseRequest, 'uid' | 'account'>>
+> = {
+  rtc: z
+    .object({ uid: uidField.optional(), account: accountField.optional() })
+    .superRefine(oneUser),
+  other: z
+    .object({ uid: userIdText.optional(), account: userIdText.optional() })
+    .superRefine(oneUser),
+};
+
+/** The fields of a diagnose request; `uid` is an integer for RTC, a user id otherwise. */
+export function parseDiagnoseRequest(input: unknown): DiagnoseRequest {
+  const fields = parseInput(diagnoseFields, input);
+  return {
+    ...fields,
+    ...parseInput(diagnoseUsers[fields.service === 'rtc' ? 'rtc' : 'other'], input),
+  };
+}
 
 /** Enforces exactly one of `uid` and `account`. */
 export function rtcUser(input: { uid?: number; account?: string }): RtcUser {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { hex32 } from './config';
 
 /**
  * A legacy AccessToken ("006", what `agora-access-token` and the tutorials' Node server mint):
@@ -25,7 +26,6 @@ export const token006Lifetime = 24 * 3600;
 /** Privilege 1000 is the RTM login; the others belong to RTC. */
 export const rtmLogin006 = 1000;
 
-const hex32 = /^[0-9a-fA-F]{32}$/;
 const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Reads the little-endian fields of a 006 token, throwing a RangeError past the end. */
