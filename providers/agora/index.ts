@@ -12,9 +12,10 @@ export const agoraProvider = defineProvider<AgoraConfig>({
   env: agoraEnv,
   configSchema: agoraConfigSchema,
   create(config, deps) {
-    const router = agoraRouter(config, createIssuer(config, deps.clock), deps);
+    const issuer = createIssuer(config, deps.clock);
+    const router = agoraRouter(config, issuer, deps);
     if (!config.compatRoutes) return { router };
-    return { router, rootRouter: agoraCompatRouter(config, createCompat(config), deps) };
+    return { router, rootRouter: agoraCompatRouter(config, createCompat(config), issuer, deps) };
   },
   // require, not import(): this CommonJS build cannot import() an extension-less TypeScript path.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,7 +2,7 @@ import type { Clock } from '../../src/clock';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
 import type { AgoraConfig } from './config';
-import type { PrivilegeExpiries, TokenRequest, TokenType } from './requests';
+import type { ChatAppTokenRequest, PrivilegeExpiries, TokenRequest, TokenType } from './requests';
 import {
   chatAppRequest,
   chatRequest,
@@ -39,10 +39,13 @@ export interface AgoraIssuer {
   parse(type: TokenType, input: unknown): TokenRequest;
   /** The validated fields of a request naming its `type` (default rtc). */
   parseByType(input: unknown): TokenRequest;
-  /** Mints a validated (and, with a policy, authorized) request. */
-  mint(request: TokenRequest): AgoraAnswer;
-  /** Callers must have been checked as admins. */
-  chatApp(input: unknown): AgoraAnswer;
+  /** The validated fields of a Chat app token request. */
+  parseChatApp(input: unknown): ChatAppTokenRequest;
+  /**
+   * Mints a validated (and, with a policy, authorized) request. Callers of a Chat app token
+   * must have been checked as admins.
+   */
+  mint(request: TokenRequest | ChatAppTokenRequest): AgoraAnswer;
 }
 
 /** Names of the privileges in the answer, as `inspect` names them. */
@@ -157,11 +160,12 @@ export function createIssuer(config: AgoraConfig, clock: Clock): AgoraIssuer {
           const token = buildChatUserToken(config, uid, expiry);
           return { token, type: 'chat', uid, expiresIn: expiry };
         }
+        case 'chat_app':
+          return { token: buildChatAppToken(config, expiry), type: 'chat_app', expiresIn: expiry };
       }
     },
-    chatApp(input) {
-      const { expiry } = parseInput(schemas.chatApp, input);
-      return { token: buildChatAppToken(config, expiry), type: 'chat_app', expiresIn: expiry };
+    parseChatApp(input) {
+      return { type: 'chat_app', ...parseInput(schemas.chatApp, input) };
     },
   };
 }

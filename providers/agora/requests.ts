@@ -64,6 +64,12 @@ export interface ConvoAiTokenRequest extends RequestedUser {
   expiry: number;
 }
 
-/** A validated token request, before authorization and minting. */
+/** A Chat app token: full administration of the Chat app, for the admin key only. */
+export interface ChatAppTokenRequest {
+  type: 'chat_app';
+  expiry: number;
+}
+
+/** A validated token request a caller may make, before authorization and minting. */
 export type TokenRequest =
   RtcTokenRequest | RteTokenRequest | RtmTokenRequest | ChatTokenRequest | ConvoAiTokenRequest;

@@ -4,7 +4,7 @@ import { jsonBody } from '../../src/http/json-body';
 import { parseInput, requestInput } from '../../src/http/input';
 import { noStore, sendToken } from '../../src/http/token-response';
 import type { ProviderDeps } from '../../src/provider';
-import { requireAdmin } from './admin';
+import { adminOnly } from './admin';
 import type { AgoraConfig } from './config';
 import { diagnoseToken } from './diagnose';
 import { inspectToken, intendedUse } from './inspect';
@@ -45,11 +45,8 @@ export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: Prov
   for (const type of tokenTypes) {
     tokenRoute(`/${type}`, (ctx) => issuer.mint(issuer.parse(type, fields(ctx))));
   }
-  const admin: Middleware = (ctx, next) => {
-    requireAdmin(ctx.get('Authorization'), config.adminKey);
-    return next();
-  };
-  tokenRoute('/chat/app', (ctx) => issuer.chatApp(fields(ctx)), admin);
+  const admin = adminOnly(config.adminKey);
+  tokenRoute('/chat/app', (ctx) => issuer.mint(issuer.parseChatApp(fields(ctx))), admin);
   tokenRoute('/token', (ctx) => issuer.mint(issuer.parseByType(fields(ctx))));
   router.post('/inspect', jsonBody(), (ctx) => {
     const { token, ...use } = parseInput(inspectRequest, fields(ctx));
