@@ -7,6 +7,7 @@ import { adminOnly, requireAdmin } from './admin';
 import { splitRte, type AgoraCompat } from './compat';
 import type { AgoraConfig } from './config';
 import type { AgoraIssuer } from './issue';
+import { callerOf, type CallerGate } from './caller';
 import type { ChatAppTokenRequest, TokenRequest } from './requests';
 import { countIssued, fields } from './routes';
 
@@ -19,6 +20,7 @@ export function agoraCompatRouter(
   config: AgoraConfig,
   compat: AgoraCompat,
   issuer: AgoraIssuer,
+  gate: CallerGate,
   deps: ProviderDeps,
 ): Router {
   const router = new Router();
@@ -31,30 +33,38 @@ export function agoraCompatRouter(
     countIssued(deps, type);
     return token;
   };
+  const authorized = <R extends TokenRequest>(ctx: Context, request: R) =>
+    issuer.authorize(request, callerOf(ctx));
   const pathAndQuery = (ctx: Context) => ({ ...fields(ctx), ...ctx.params });
   const admin = adminOnly(config.adminKey);
 
   router.get('/ping', (ctx) => {
     ctx.body = { message: 'pong' };
   });
-  router.get('/rtc/:channel/:role/:tokentype/:uid', (ctx) =>
-    send(ctx, { rtcToken: mint(compat.rtc(pathAndQuery(ctx))) }),
+  router.get('/rtc/:channel/:role/:tokentype/:uid', gate.middleware, (ctx) =>
+    send(ctx, { rtcToken: mint(authorized(ctx, compat.rtc(pathAndQuery(ctx)))) }),
   );
-  router.get('/rtm/:uid', (ctx) => send(ctx, { rtmToken: mint(compat.rtm(pathAndQuery(ctx))) }));
-  router.get('/rte/:channel/:role/:tokentype/:uid{/:rtmuid}', (ctx) => {
-    const [rtc, rtm] = splitRte(compat.rte(pathAndQuery(ctx)));
+  router.get('/rtm/:uid', gate.middleware, (ctx) =>
+    send(ctx, { rtmToken: mint(authorized(ctx, compat.rtm(pathAndQuery(ctx)))) }),
+  );
+  router.get('/rte/:channel/:role/:tokentype/:uid{/:rtmuid}', gate.middleware, (ctx) => {
+    const [rtc, rtm] = splitRte(authorized(ctx, compat.rte(pathAndQuery(ctx))));
     send(ctx, { rtcToken: mint(rtc), rtmToken: mint(rtm) });
   });
   router.get('/chat/app', admin, (ctx) =>
     send(ctx, { chatToken: mint(compat.chatApp(pathAndQuery(ctx))) }),
   );
-  router.get('/chat/account/:id', (ctx) =>
-    send(ctx, { chatToken: mint(compat.chat(pathAndQuery(ctx))) }),
+  router.get('/chat/account/:id', gate.middleware, (ctx) =>
+    send(ctx, { chatToken: mint(authorized(ctx, compat.chat(pathAndQuery(ctx)))) }),
   );
-  router.post('/getToken', jsonBody(), (ctx) => {
+  // Only the body says whether this is the admin's Chat app token or a caller's token.
+  router.post('/getToken', jsonBody(), async (ctx) => {
     const request = compat.getToken(fields(ctx));
-    if (request.type === 'chat_app') requireAdmin(ctx.get('Authorization'), config.adminKey);
-    send(ctx, { token: mint(request) });
+    if (request.type === 'chat_app') {
+      requireAdmin(ctx.get('Authorization'), config.adminKey);
+      return send(ctx, { token: mint(request) });
+    }
+    send(ctx, { token: mint(issuer.authorize(request, await gate.verify(ctx))) });
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import { defineProvider } from '../../src/provider';
+import { createCallerGate } from './caller';
 import { createCompat } from './compat';
 import { agoraCompatRouter } from './compat-routes';
 import { agoraConfigSchema, agoraEnv, type AgoraConfig } from './config';
@@ -13,9 +14,11 @@ export const agoraProvider = defineProvider<AgoraConfig>({
   configSchema: agoraConfigSchema,
   create(config, deps) {
     const issuer = createIssuer(config, deps.clock);
-    const router = agoraRouter(config, issuer, deps);
+    const gate = createCallerGate(config, deps);
+    const router = agoraRouter(config, issuer, gate, deps);
     if (!config.compatRoutes) return { router };
-    return { router, rootRouter: agoraCompatRouter(config, createCompat(config), issuer, deps) };
+    const compat = createCompat(config);
+    return { router, rootRouter: agoraCompatRouter(config, compat, issuer, gate, deps) };
   },
   // require, not import(): this CommonJS build cannot import() an extension-less TypeScript path.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

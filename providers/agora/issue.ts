@@ -1,6 +1,8 @@
 import type { Clock } from '../../src/clock';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
+import { authorize } from './authorize';
+import type { CallerClaims } from './channel-pattern';
 import type { AgoraConfig } from './config';
 import type { ChatAppTokenRequest, PrivilegeExpiries, TokenRequest, TokenType } from './requests';
 import {
@@ -39,6 +41,12 @@ export interface AgoraIssuer {
   parse(type: TokenType, input: unknown): TokenRequest;
   /** The validated fields of a request naming its `type` (default rtc). */
   parseByType(input: unknown): TokenRequest;
+  /**
+   * Applies `AGORA_POLICY` to a verified caller's request (403 naming the field): the user
+   * may be filled in from the caller's claims and the lifetime shortened. Without a policy
+   * the request is returned as it is.
+   */
+  authorize<R extends TokenRequest>(request: R, caller: CallerClaims | undefined): R;
   /** The validated fields of a Chat app token request. */
   parseChatApp(input: unknown): ChatAppTokenRequest;
   /**
@@ -163,6 +171,12 @@ export function createIssuer(config: AgoraConfig, clock: Clock): AgoraIssuer {
         case 'chat_app':
           return { token: buildChatAppToken(config, expiry), type: 'chat_app', expiresIn: expiry };
       }
+    },
+    authorize(request, caller) {
+      if (!config.policy) return request;
+      // The caller gate runs before every minting route whenever a policy is configured.
+      if (!caller) throw new Error('AGORA_POLICY needs a verified caller');
+      return authorize(config.policy, caller, request);
     },
     parseChatApp(input) {
       return { type: 'chat_app', ...parseInput(schemas.chatApp, input) };

@@ -9,7 +9,8 @@ import type { AgoraConfig } from './config';
 import { diagnoseToken } from './diagnose';
 import { inspectToken, intendedUse } from './inspect';
 import type { AgoraAnswer, AgoraIssuer } from './issue';
-import { tokenTypes } from './requests';
+import { callerOf, type CallerGate } from './caller';
+import { tokenTypes, type TokenRequest } from './requests';
 import { inspectRequest, parseDiagnoseRequest } from './schemas';
 
 /** Request fields; an empty query parameter counts as absent, as in an HTML form. */
@@ -27,7 +28,12 @@ export const countIssued = (deps: ProviderDeps, type: string) =>
  * `/api/agora/…`: a GET (query) and a POST (JSON body) per token kind, `POST /inspect` and
  * `POST /diagnose`.
  */
-export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: ProviderDeps): Router {
+export function agoraRouter(
+  config: AgoraConfig,
+  issuer: AgoraIssuer,
+  gate: CallerGate,
+  deps: ProviderDeps,
+): Router {
   const router = new Router();
   const tokenRoute = (
     path: string,
@@ -42,12 +48,22 @@ export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: Prov
     router.get(path, ...guards, handle);
     router.post(path, ...guards, jsonBody(), handle);
   };
+  const authorized = (ctx: Context, request: TokenRequest) =>
+    issuer.mint(issuer.authorize(request, callerOf(ctx)));
   for (const type of tokenTypes) {
-    tokenRoute(`/${type}`, (ctx) => issuer.mint(issuer.parse(type, fields(ctx))));
+    tokenRoute(
+      `/${type}`,
+      (ctx) => authorized(ctx, issuer.parse(type, fields(ctx))),
+      gate.middleware,
+    );
   }
-  const admin = adminOnly(config.adminKey);
-  tokenRoute('/chat/app', (ctx) => issuer.mint(issuer.parseChatApp(fields(ctx))), admin);
-  tokenRoute('/token', (ctx) => issuer.mint(issuer.parseByType(fields(ctx))));
+  tokenRoute('/token', (ctx) => authorized(ctx, issuer.parseByType(fields(ctx))), gate.middleware);
+  // The admin key, not a caller token: both would be sent as Authorization.
+  tokenRoute(
+    '/chat/app',
+    (ctx) => issuer.mint(issuer.parseChatApp(fields(ctx))),
+    adminOnly(config.adminKey),
+  );
   router.post('/inspect', jsonBody(), (ctx) => {
     const { token, ...use } = parseInput(inspectRequest, fields(ctx));
     noStore(ctx);

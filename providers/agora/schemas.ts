@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
-import { hex32, maxExpirySeconds } from './config';
+import { hex32, maxExpirySeconds } from './limits';
 import type { DiagnoseRequest } from './diagnose';
 import {
   tokenTypes,

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { hex32 } from './config';
+import { hex32 } from './limits';
 
 /**
  * A legacy AccessToken ("006", what `agora-access-token` and the tutorials' Node server mint):

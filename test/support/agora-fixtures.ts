@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AccessToken } from 'agora-token/src/AccessToken';
 import { AccessToken2 } from 'agora-token/src/AccessToken2';
 import { agoraProvider } from '../../providers/agora';
@@ -80,4 +83,20 @@ export function build006(
   const parsed = new AccessToken();
   if (!parsed.fromString(token)) throw new Error('agora-token cannot parse its own 006 token');
   return { token, parsed };
+}
+
+const policyDirs: string[] = [];
+
+/** Writes an AGORA_POLICY document to a fresh temporary file; see {@link removePolicies}. */
+export function writePolicy(document: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agora-policy-'));
+  policyDirs.push(dir);
+  const path = join(dir, 'policy.json');
+  writeFileSync(path, typeof document === 'string' ? document : JSON.stringify(document));
+  return path;
+}
+
+/** Deletes every file {@link writePolicy} wrote. */
+export function removePolicies(): void {
+  for (const dir of policyDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
