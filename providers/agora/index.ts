@@ -20,7 +20,8 @@ export const agoraProvider = defineProvider<AgoraConfig>({
     const compat = createCompat(config);
     return { router, rootRouter: agoraCompatRouter(config, compat, issuer, gate, deps) };
   },
-  // require, not import(): this CommonJS build cannot import() an extension-less TypeScript path.
+  // require, not import(): loaded only by `npm run demo` (its caller IdP is oidc-provider, a dev
+  // dependency), and this CommonJS build cannot import() an extension-less TypeScript path.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   demo: async () => (require('./demo') as typeof import('./demo')).startAgoraDemo(),
 });
