@@ -220,10 +220,10 @@ describe('POST /api/agora/inspect with legacy 006 tokens', () => {
 
   it('verifies the signature with the channel and the uid or account it was built for', async () => {
     const byUid = build006('stage', 42, { 1: issued + 600 }).token;
-    expect((await inspect(byUid, { channel: 'stage', uid: 42 })).body).toMatchObject({
-      signature: 'valid',
-      certificate: 'primary',
-    });
+    const valid = await inspect(byUid, { channel: 'stage', uid: 42 });
+    expect(valid.body.signature).toBe('valid');
+    // Without a secondary configured, the answer does not name the certificate.
+    expect(valid.body.certificate).toBeUndefined();
     expect((await inspect(byUid, { channel: 'stage', uid: 43 })).body.signature).toBe('invalid');
     expect((await inspect(byUid, { channel: 'Stage', uid: 42 })).body.signature).toBe('invalid');
     expect((await inspect(byUid, { channel: 'stage' })).body.signature).toBe('unknown');

@@ -47,7 +47,7 @@ export interface InspectedToken {
    * for a 006 token inspected without the channel and user its signature covers.
    */
   signature: 'valid' | 'invalid' | 'unknown' | 'unknown_app';
-  /** Which certificate the valid signature is made with. */
+  /** Which certificate the valid signature is made with; only with a secondary configured. */
   certificate?: 'primary' | 'secondary';
   /** What to send so that an `unknown` signature can be checked. */
   message?: string;
@@ -112,12 +112,18 @@ const textOf = (value: Buffer | string | undefined) =>
 
 const isoAt = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
-/** Tries the primary, then the secondary certificate. */
+/**
+ * Tries the primary, then the secondary certificate. Which one signed is said only while a
+ * secondary is configured: answers stay as they were for gateways that do not rotate.
+ */
 function signatureBy(keys: AgoraKeys, verify: (certificate: string) => boolean) {
-  if (verify(keys.appCertificate)) return { signature: 'valid', certificate: 'primary' } as const;
-  if (keys.secondaryCertificate !== undefined && verify(keys.secondaryCertificate)) {
-    return { signature: 'valid', certificate: 'secondary' } as const;
+  const { appCertificate, secondaryCertificate } = keys;
+  if (secondaryCertificate === undefined) {
+    return { signature: verify(appCertificate) ? 'valid' : 'invalid' } as const;
   }
+  if (verify(appCertificate)) return { signature: 'valid', certificate: 'primary' } as const;
+  if (verify(secondaryCertificate))
+    return { signature: 'valid', certificate: 'secondary' } as const;
   return { signature: 'invalid' } as const;
 }
 
