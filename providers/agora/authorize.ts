@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { GatewayError } from '../../src/errors';
 import { matchesChannel, type CallerClaims } from './channel-pattern';
 import type { AgoraPolicy, Grant, GrantCondition } from './policy';
-import type { RequestedUser, TokenRequest } from './requests';
+import { rtcExpiryFields, type RequestedUser, type TokenRequest } from './requests';
 import { accountField, chatUserField, rtmUserField, uidField } from './schemas';
 
 const forbidden = (field: string, message: string) => new GatewayError('forbidden', message, field);
@@ -142,7 +142,7 @@ function bindUserId(
 function clamp(request: TokenRequest, maxExpiry: number | undefined): TokenRequest {
   if (maxExpiry === undefined || request.expiry <= maxExpiry) return request;
   const shortened: Record<string, unknown> = { ...request, expiry: maxExpiry };
-  for (const name of ['joinExpiry', 'audioExpiry', 'videoExpiry', 'dataExpiry', 'rtmExpiry']) {
+  for (const name of [...rtcExpiryFields, 'rtmExpiry']) {
     const seconds = shortened[name];
     if (typeof seconds === 'number') shortened[name] = Math.min(seconds, maxExpiry);
   }

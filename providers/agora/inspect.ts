@@ -122,8 +122,9 @@ function signatureBy(keys: AgoraKeys, verify: (certificate: string) => boolean) 
     return { signature: verify(appCertificate) ? 'valid' : 'invalid' } as const;
   }
   if (verify(appCertificate)) return { signature: 'valid', certificate: 'primary' } as const;
-  if (verify(secondaryCertificate))
+  if (verify(secondaryCertificate)) {
     return { signature: 'valid', certificate: 'secondary' } as const;
+  }
   return { signature: 'invalid' } as const;
 }
 

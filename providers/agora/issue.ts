@@ -4,7 +4,13 @@ import { parseInput } from '../../src/http/input';
 import { authorize } from './authorize';
 import type { CallerClaims } from './channel-pattern';
 import type { AgoraConfig } from './config';
-import type { ChatAppTokenRequest, PrivilegeExpiries, TokenRequest, TokenType } from './requests';
+import {
+  rtcExpiryFields,
+  type ChatAppTokenRequest,
+  type PrivilegeExpiries,
+  type TokenRequest,
+  type TokenType,
+} from './requests';
 import {
   chatAppRequest,
   chatRequest,
@@ -65,8 +71,7 @@ const privilegeNames: Record<keyof PrivilegeExpiries | 'rtmExpiry', string> = {
   rtmExpiry: 'rtmLogin',
 };
 
-const rtcExpiries = ['joinExpiry', 'audioExpiry', 'videoExpiry', 'dataExpiry'] as const;
-const allExpiries = [...rtcExpiries, 'rtmExpiry'] as const;
+const allExpiries = [...rtcExpiryFields, 'rtmExpiry'] as const;
 type ExpiryFields = { expiry: number; role: AgoraRole; rtmExpiry?: number };
 
 const required = <T>(value: T | undefined, field: string): T => {
@@ -91,7 +96,7 @@ export function createIssuer(config: AgoraConfig, clock: Clock): AgoraIssuer {
    */
   const privilegeAnswer = (request: PrivilegeExpiries & ExpiryFields, rtm: boolean) => {
     if (allExpiries.every((name) => request[name] === undefined)) return {};
-    const held = request.role === 'publisher' ? rtcExpiries : rtcExpiries.slice(0, 1);
+    const held = request.role === 'publisher' ? rtcExpiryFields : rtcExpiryFields.slice(0, 1);
     const listed = rtm ? [...held, 'rtmExpiry' as const] : held;
     return {
       privileges: Object.fromEntries(

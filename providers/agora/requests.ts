@@ -4,6 +4,9 @@ import type { AgoraRole } from './schemas';
 export const tokenTypes = ['rtc', 'rtm', 'rte', 'chat', 'convoai'] as const;
 export type TokenType = (typeof tokenTypes)[number];
 
+/** Request fields of the RTC privilege lifetimes: join, publish audio, video, data. */
+export const rtcExpiryFields = ['joinExpiry', 'audioExpiry', 'videoExpiry', 'dataExpiry'] as const;
+
 /**
  * Per-privilege lifetimes of an RTC service (co-host authentication), in seconds from now,
  * each at most the token's `expiry`. An absent one lasts as long as the token.

@@ -4,6 +4,7 @@ import { parseInput } from '../../src/http/input';
 import { hex32, maxExpirySeconds } from './limits';
 import type { DiagnoseRequest } from './diagnose';
 import {
+  rtcExpiryFields,
   tokenTypes,
   type ConvoAiTokenRequest,
   type RtcTokenRequest,
@@ -85,7 +86,7 @@ const seconds = wholeNumber(1, maxExpirySeconds, 'a whole number of seconds');
 
 export const expiryField = (defaultExpiry: number) => seconds.default(defaultExpiry);
 
-const publishExpiries: readonly string[] = ['audioExpiry', 'videoExpiry', 'dataExpiry'];
+const publishExpiries: readonly string[] = rtcExpiryFields.slice(1);
 
 /** `uid` and `account` exclude each other. */
 const oneUser = (value: { uid?: unknown; account?: unknown }, ctx: z.RefinementCtx) => {
@@ -121,8 +122,6 @@ const privilegesWithin =
     }
   };
 
-const privilegeNames = ['joinExpiry', ...publishExpiries];
-
 const rtcFields = (defaultExpiry: number) => ({
   channel: channelField,
   uid: uidField.optional(),
@@ -140,7 +139,7 @@ export const rtcRequest = (defaultExpiry: number): z.ZodType<Omit<RtcTokenReques
   z
     .object(rtcFields(defaultExpiry))
     .superRefine(oneUser)
-    .superRefine(privilegesWithin(privilegeNames));
+    .superRefine(privilegesWithin(rtcExpiryFields));
 
 /** Request fields of the RTE route: the RTC ones, and the RTM user and login lifetime. */
 export const rteRequest = (defaultExpiry: number): z.ZodType<Omit<RteTokenRequest, 'type'>> =>
@@ -151,7 +150,7 @@ export const rteRequest = (defaultExpiry: number): z.ZodType<Omit<RteTokenReques
       rtmExpiry: seconds.optional(),
     })
     .superRefine(oneUser)
-    .superRefine(privilegesWithin([...privilegeNames, 'rtmExpiry']));
+    .superRefine(privilegesWithin([...rtcExpiryFields, 'rtmExpiry']));
 
 /** Request fields of the Conversational AI route: the agent's channel and identity. */
 export const convoAiRequest = (
@@ -259,7 +258,10 @@ export function rteUser(user: RtcUser, field = 'account'): RtcUser {
   if ('account' in user) {
     parseInput(z.object({ [field]: rtmUserField }), { [field]: user.account });
   } else if (user.uid === 0) {
-    throw invalidRequest('uid', 'uid 0 (any user) cannot log in to RTM; send a specific uid');
+    throw invalidRequest(
+      'uid',
+      'uid 0 (any user) cannot log in to RTM: send a specific uid, or a separate RTM user id',
+    );
   }
   return user;
 }

@@ -5,7 +5,7 @@ import {
   RtcTokenBuilder,
   RtmTokenBuilder,
 } from 'agora-token';
-import type { PrivilegeExpiries } from './requests';
+import { rtcExpiryFields, type PrivilegeExpiries } from './requests';
 import type { AgoraRole, RtcUser } from './schemas';
 
 /** The app credentials every token is signed with. */
@@ -31,12 +31,7 @@ export const rtmUserOf = (user: RtcUser) => String(rtcAccount(user));
 
 /** Join, publish audio, video and data lifetimes, each defaulting to the token's. */
 const privilegeSeconds = (expiry: number, p: PrivilegeExpiries) =>
-  [p.joinExpiry, p.audioExpiry, p.videoExpiry, p.dataExpiry].map((s) => s ?? expiry) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  rtcExpiryFields.map((name) => p[name] ?? expiry) as [number, number, number, number];
 
 /**
  * An RTC token for `expiry` seconds from now. A publisher's four privileges may each expire
