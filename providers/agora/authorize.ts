@@ -1,8 +1,13 @@
 import type { z } from 'zod';
 import { GatewayError } from '../../src/errors';
-import { matchesChannel, type CallerClaims } from './channel-pattern';
+import { matchesChannel } from './channel-pattern';
 import type { AgoraPolicy, Grant, GrantCondition } from './policy';
-import { rtcExpiryFields, type RequestedUser, type TokenRequest } from './requests';
+import {
+  rtcExpiryFields,
+  type CallerClaims,
+  type RequestedUser,
+  type TokenRequest,
+} from './requests';
 import { accountField, chatUserField, rtmUserField, uidField } from './schemas';
 
 const forbidden = (field: string, message: string) => new GatewayError('forbidden', message, field);

@@ -1,13 +1,16 @@
 import type { Context, Middleware } from 'koa';
 import type { ProviderDeps } from '../../src/provider';
-import type { CallerClaims } from './channel-pattern';
 import type { AgoraConfig } from './config';
+import type { CallerClaims } from './requests';
 
 /** The minting routes' caller check: verified bearer JWTs when configured, else open. */
 export interface CallerGate {
   /** Verifies the request's bearer JWT (401/503 otherwise) and keeps its claims in `ctx.state.caller`. */
   middleware: Middleware;
-  /** The same check for a route that knows only after reading its body whether it applies. */
+  /**
+   * The same check (claims kept in `ctx.state.caller` too) for a route that knows only after
+   * reading its body whether it applies.
+   */
   verify(ctx: Context): Promise<CallerClaims | undefined>;
 }
 
@@ -18,7 +21,10 @@ export function createCallerGate(config: AgoraConfig, deps: ProviderDeps): Calle
   const auth = deps.callerAuth(config.caller);
   return {
     middleware: auth.middleware(),
-    verify: (ctx) => auth.verify(ctx.get('authorization') || undefined),
+    async verify(ctx) {
+      ctx.state.caller = await auth.verify(ctx.get('authorization') || undefined);
+      return callerOf(ctx);
+    },
   };
 }
 

@@ -1,5 +1,4 @@
-/** A caller's verified JWT claims. */
-export type CallerClaims = Readonly<Record<string, unknown>>;
+import type { CallerClaims } from './requests';
 
 /** One part of a channel pattern: literal text, `*`, or a `{claim}` to substitute. */
 export type PatternPart = { text: string } | { wildcard: true } | { claim: string };

@@ -4,10 +4,10 @@ import { jsonBody } from '../../src/http/json-body';
 import { noStore } from '../../src/http/token-response';
 import type { ProviderDeps } from '../../src/provider';
 import { adminOnly, requireAdmin } from './admin';
+import { callerOf, type CallerGate } from './caller';
 import { splitRte, type AgoraCompat } from './compat';
 import type { AgoraConfig } from './config';
 import type { AgoraIssuer } from './issue';
-import { callerOf, type CallerGate } from './caller';
 import type { ChatAppTokenRequest, TokenRequest } from './requests';
 import { countIssued, fields } from './routes';
 

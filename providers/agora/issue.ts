@@ -2,10 +2,10 @@ import type { Clock } from '../../src/clock';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
 import { authorize } from './authorize';
-import type { CallerClaims } from './channel-pattern';
 import type { AgoraConfig } from './config';
 import {
   rtcExpiryFields,
+  type CallerClaims,
   type ChatAppTokenRequest,
   type PrivilegeExpiries,
   type TokenRequest,

@@ -1,5 +1,8 @@
 import type { AgoraRole } from './schemas';
 
+/** A caller's verified JWT claims. */
+export type CallerClaims = Readonly<Record<string, unknown>>;
+
 /** Token kinds a caller may ask for (the Chat app token is the admin's, outside these). */
 export const tokenTypes = ['rtc', 'rtm', 'rte', 'chat', 'convoai'] as const;
 export type TokenType = (typeof tokenTypes)[number];

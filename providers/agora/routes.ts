@@ -5,11 +5,11 @@ import { parseInput, requestInput } from '../../src/http/input';
 import { noStore, sendToken } from '../../src/http/token-response';
 import type { ProviderDeps } from '../../src/provider';
 import { adminOnly } from './admin';
+import { callerOf, type CallerGate } from './caller';
 import type { AgoraConfig } from './config';
 import { diagnoseToken } from './diagnose';
 import { inspectToken, intendedUse } from './inspect';
 import type { AgoraAnswer, AgoraIssuer } from './issue';
-import { callerOf, type CallerGate } from './caller';
 import { tokenTypes, type TokenRequest } from './requests';
 import { inspectRequest, parseDiagnoseRequest } from './schemas';
 

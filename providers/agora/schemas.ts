@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
-import { hex32, maxExpirySeconds } from './limits';
 import type { DiagnoseRequest } from './diagnose';
+import { hex32, maxExpirySeconds } from './limits';
 import {
   rtcExpiryFields,
   tokenTypes,
