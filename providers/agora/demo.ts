@@ -22,7 +22,7 @@ export async function startAgoraDemo(env: NodeJS.ProcessEnv = process.env): Prom
     `  AGORA_APP_CERTIFICATE=${appCertificate}`,
     `  AGORA_ADMIN_KEY=${adminKey}`,
   ];
-  const openToEveryone = (url: string) => [
+  const withoutCallerToken = (url: string) => [
     `curl -H 'Authorization: Bearer ${adminKey}' '${url}/api/agora/chat/app'`,
     `curl ${json({ token: sample })} ${url}/api/agora/inspect`,
     `curl ${json({ token: sample, service: 'rtm', uid: 'alice' })} ${url}/api/agora/diagnose`,
@@ -49,7 +49,7 @@ export async function startAgoraDemo(env: NodeJS.ProcessEnv = process.env): Prom
         `curl '${url}/api/agora/chat?uid=alice'`,
         `curl '${url}/api/agora/convoai?channel=demo&uid=1001'`,
         `curl '${url}/api/agora/token?type=rtm&uid=alice'`,
-        ...openToEveryone(url),
+        ...withoutCallerToken(url),
         `curl ${url}/ping`,
         `curl ${url}/rtc/demo/publisher/uid/42/?expiry=600`,
         `curl ${url}/rtc/demo/audience/userAccount/alice`,
@@ -79,7 +79,7 @@ export async function startAgoraDemo(env: NodeJS.ProcessEnv = process.env): Prom
       `  ${callers.tokenCommand('host', 'HOST')}`,
       `  curl -H "Authorization: Bearer $HOST" '${url}/api/agora/rte?channel=backstage'`,
       "Without a caller token: the admin's Chat app token, inspect and diagnose:",
-      ...openToEveryone(url).map((line) => `  ${line}`),
+      ...withoutCallerToken(url).map((line) => `  ${line}`),
     ],
     close: () => callers.close(),
   };
