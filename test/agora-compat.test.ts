@@ -98,6 +98,73 @@ describe('compatibility routes of the reference Node token server', () => {
   });
 });
 
+describe('GET routes of the Go token service (VideoUIKit tokenUrl)', () => {
+  it('take trailing slashes and ?expiry= on /rtc and /rtm', async () => {
+    const rtc = await get('/rtc/test/publisher/uid/1/?expiry=900');
+    expect(rtc.status).toBe(200);
+    expect(Object.keys(rtc.body)).toEqual(['rtcToken']);
+    expect(decode(rtc.body.rtcToken)).toMatchObject({
+      expire: 900,
+      services: [{ channel: 'test', uid: '1', privileges: publisherPrivileges(900) }],
+    });
+    const rtm = await get('/rtm/alice/?expiry=60');
+    expect(decode(rtm.body.rtmToken).services).toEqual([
+      { type: 2, user: 'alice', privileges: { 1: 60 } },
+    ]);
+  });
+
+  it('answer /rte/:channel/:role/:tokentype/:uid/:rtmuid/ with an RTM token for rtmuid', async () => {
+    const { status, body } = await get('/rte/test/subscriber/uid/5/bob/?expiry=120');
+    expect(status).toBe(200);
+    expect(Object.keys(body).sort()).toEqual(['rtcToken', 'rtmToken']);
+    expect(decode(body.rtcToken).services).toEqual([
+      { type: 1, channel: 'test', uid: '5', privileges: subscriberPrivileges(120) },
+    ]);
+    expect(decode(body.rtmToken)).toMatchObject({
+      verified: true,
+      services: [{ type: 2, user: 'bob', privileges: { 1: 120 } }],
+    });
+    // With an RTM user named, the RTC token may be the uid-0 wildcard.
+    const wildcard = await get('/rte/test/publisher/uid/0/bob/');
+    expect(decode(wildcard.body.rtcToken).services[0]!.uid).toBe('');
+    expect(decode(wildcard.body.rtmToken).services[0]!.user).toBe('bob');
+  });
+
+  it('answer {chatToken} on /chat/account/:id/ and, for the admin key, /chat/app/', async () => {
+    const user = await get('/chat/account/alice/?expiry=300');
+    expect(user.status).toBe(200);
+    expect(Object.keys(user.body)).toEqual(['chatToken']);
+    expect(user.headers.get('cache-control')).toBe('no-store');
+    expect(decode(user.body.chatToken).services).toEqual([
+      { type: 5, user: 'alice', privileges: { 1: 300 } },
+    ]);
+    const anonymous = await get('/chat/app/');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const app = seen(
+      await call(`${gw.url}/chat/app/?expiry=600`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      }),
+    );
+    expect(app.status).toBe(200);
+    expect(decode(app.body.chatToken).services).toEqual([
+      { type: 5, user: '', privileges: { 2: 600 } },
+    ]);
+  });
+
+  it.each([
+    ['/rte/test/publisher/uid/1/a%2Fb/', 'rtmuid'],
+    ['/rte/test/publisher/uid/0/', 'uid'],
+    ['/chat/account/a%20b/', 'id'],
+    ['/chat/account/alice/?expiry=0', 'expiry'],
+    ['/rtc/test/publisher/uid/1/?expiry=soon', 'expiry'],
+  ])('GET %s → 400 on %s', async (path, field) => {
+    const { status, body } = await get(path);
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'invalid_request', field });
+  });
+});
+
 describe('compatibility route of the Go token service', () => {
   const getToken = async (body: unknown, headers: Record<string, string> = {}) =>
     seen(await postJson(`${gw.url}/getToken`, body, headers));
@@ -173,8 +240,11 @@ describe('compatibility route of the Go token service', () => {
 
   it('never logs or answers the certificate', async () => {
     expect(answers.length).toBeGreaterThan(40);
-    for (const text of [...answers, ...gw.logs]) expect(text).not.toContain(appCertificate);
-    expect(gw.logs.some((line) => line.includes('route=/rtc/:channel/:role/:tokentype/:uid'))).toBe(
+    for (const text of [...answers, ...gw.logs]) {
+      expect(text).not.toContain(appCertificate);
+      expect(text).not.toContain(adminKey);
+    }
+    expect(gw.logs.some((line) => line.includes('route=/rtc/:channel/:role/:tokentype/'))).toBe(
       true,
     );
   });
@@ -186,6 +256,7 @@ describe('compatibility routes are opt-in', () => {
     try {
       expect((await call(`${plain.url}/ping`)).status).toBe(404);
       expect((await call(`${plain.url}/rtc/test/publisher/uid/1`)).status).toBe(404);
+      expect((await call(`${plain.url}/chat/account/alice/`)).status).toBe(404);
       expect((await postJson(`${plain.url}/getToken`, { tokenType: 'rtm', uid: 'a' })).status).toBe(
         404,
       );

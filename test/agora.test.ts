@@ -358,6 +358,11 @@ describe('agora configuration', () => {
     [{ AGORA_DEFAULT_EXPIRY: 'soon' }, 'AGORA_DEFAULT_EXPIRY'],
     [{ AGORA_COMPAT_ROUTES: 'yes' }, 'AGORA_COMPAT_ROUTES'],
     [{ AGORA_ADMIN_KEY: 'short-secret' }, 'AGORA_ADMIN_KEY'],
+    [{ AGORA_APP_CERTIFICATE_SECONDARY: 'abc' }, 'AGORA_APP_CERTIFICATE_SECONDARY'],
+    [
+      { AGORA_APP_CERTIFICATE_SECONDARY: appCertificate.toUpperCase() },
+      'AGORA_APP_CERTIFICATE_SECONDARY',
+    ],
   ])('refuses to boot with %o, naming %s and never its value', async (bad, name) => {
     const env = { ...agoraEnv, ...bad };
     const failure = await boot(env).then(
@@ -425,6 +430,46 @@ describe('agora demo', () => {
       const token = /"token":"(007[^"]+)"/.exec(banner)?.[1];
       const inspected = await postJson(`${running.url}/api/agora/inspect`, { token });
       expect(inspected.body.signature).toBe('valid');
+      expect((await call(`${running.url}/api/agora/rtc?channel=demo&uid=42`)).status).toBe(200);
+    } finally {
+      await running.close();
+      await demo.close();
+    }
+  });
+
+  it('with DEMO_AGORA_POLICY=1, shows curls that mint within the sample grant and one refused', async () => {
+    const demo = await startAgoraDemo({ DEMO_AGORA_POLICY: '1' });
+    const running = await startGateway({ definitions: [agoraProvider], env: demo.env });
+    try {
+      const banner = demo.banner(running.url).join('\n');
+      // Follow the banner: the caller token from the IdP, then the two viewer curls.
+      const [, client, secret, resource, tokenUrl] =
+        /VIEWER=\$\(curl -s -u '([^:]+):([^']+)' -d grant_type=client_credentials -d resource=(\S+) (\S+) \|/.exec(
+          banner,
+        ) ?? [];
+      const issued = await fetch(tokenUrl!, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', resource: resource! }),
+      });
+      const { access_token: caller } = (await issued.json()) as { access_token: string };
+      const viewerCurls = [...banner.matchAll(/Bearer \$VIEWER" '([^']+)'/g)].map((m) => m[1]!);
+      expect(viewerCurls).toHaveLength(2);
+      const [allowed, refused] = await Promise.all(
+        viewerCurls.map((url) => call(url, { headers: { authorization: `Bearer ${caller}` } })),
+      );
+      expect(allowed!.status).toBe(200);
+      expect(allowed!.body).toMatchObject({
+        channel: 'lobby',
+        account: client,
+        role: 'subscriber',
+      });
+      expect(refused!.status).toBe(403);
+      expect(refused!.body.error).toMatchObject({ code: 'forbidden', field: 'channel' });
+      expect((await call(`${running.url}/api/agora/rtc?channel=lobby`)).status).toBe(401);
     } finally {
       await running.close();
       await demo.close();

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Middleware } from 'koa';
 import { GatewayError } from '../../src/errors';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -21,3 +22,11 @@ export function requireAdmin(authorization: string, adminKey: string | undefined
     );
   }
 }
+
+/** Koa middleware admitting only the admin key, before any body is read. */
+export const adminOnly =
+  (adminKey: string | undefined): Middleware =>
+  (ctx, next) => {
+    requireAdmin(ctx.get('Authorization'), adminKey);
+    return next();
+  };

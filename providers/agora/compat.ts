@@ -2,30 +2,47 @@ import { z } from 'zod';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
 import type { AgoraConfig } from './config';
+import type {
+  ChatAppTokenRequest,
+  ChatTokenRequest,
+  RequestedUser,
+  RtcTokenRequest,
+  RteTokenRequest,
+  RtmTokenRequest,
+} from './requests';
 import {
   accountField,
   channelField,
   chatUserField,
   expiryField,
   roleField,
-  rteUser,
   rtmUserField,
+  rtcUser,
+  rteUser,
   uidField,
-  type RtcUser,
 } from './schemas';
-import { buildChatAppToken, buildChatUserToken, buildRtcToken, buildRtmToken } from './tokens';
+import { rtmUserOf } from './tokens';
 
 /**
- * The request shapes of Agora's reference token servers (the Node one's paths, the Go one's
- * `POST /getToken`), validated like the native routes and minted by the same builders.
+ * The request shapes of Agora's reference token servers (the Node one's and the Go one's
+ * paths, the Go one's `POST /getToken`), validated like the native routes into the same
+ * token requests.
  */
 export interface AgoraCompat {
-  rtc(params: unknown): { rtcToken: string };
-  rtm(params: unknown): { rtmToken: string };
-  /** Two separate tokens, as the reference server answers. */
-  rte(params: unknown): { rtcToken: string; rtmToken: string };
-  /** `isAdmin` is asked only for a Chat app token (tokenType chat without uid). */
-  getToken(body: unknown, isAdmin: () => void): { token: string; type: string };
+  /** `/rtc/:channel/:role/:tokentype/:uid` */
+  rtc(params: unknown): RtcTokenRequest;
+  /** `/rtm/:uid` */
+  rtm(params: unknown): RtmTokenRequest;
+  /** `/rte/:channel/:role/:tokentype/:uid{/:rtmuid}`: answered as two separate tokens. */
+  rte(params: unknown): RteTokenRequest;
+  /** `/chat/account/:id` */
+  chat(params: unknown): ChatTokenRequest;
+  /** `/chat/app` */
+  chatApp(params: unknown): ChatAppTokenRequest;
+  /** `POST /getToken`: Chat without `uid` is an app token. */
+  getToken(
+    body: unknown,
+  ): RtcTokenRequest | RtmTokenRequest | ChatTokenRequest | ChatAppTokenRequest;
 }
 
 const digits = /^\d+$/;
@@ -42,6 +59,7 @@ export function createCompat(config: AgoraConfig): AgoraCompat {
     role: roleField,
     tokentype: z.enum(['uid', 'userAccount'], { message: 'must be uid or userAccount' }),
     uid: z.string(),
+    rtmuid: rtmUserField.optional(),
     expiry,
   });
   const goRequest = z.object({
@@ -49,61 +67,72 @@ export function createCompat(config: AgoraConfig): AgoraCompat {
     expire: expiry,
   });
   const rtmPath = z.object({ uid: rtmUserField, expiry });
+  const chatPath = z.object({ id: chatUserField, expiry });
+  const chatAppPath = z.object({ expiry });
   const goRtc = z.object({ channel: channelField, role: roleField });
 
   /** The path's `uid` segment is a uid or an account depending on `tokentype`. */
-  const pathUser = (tokentype: 'uid' | 'userAccount', uid: string): RtcUser =>
+  const pathUser = (tokentype: 'uid' | 'userAccount', uid: string): RequestedUser =>
     tokentype === 'uid'
       ? parseInput(uidOnly, { uid })
       : { account: parseInput(accountOnly, { uid }).uid };
 
   /** The Go service mints a uid token for digits and an account token for anything else. */
-  const goUser = (uid: unknown): RtcUser =>
+  const goUser = (uid: unknown): RequestedUser =>
     typeof uid === 'number' || (typeof uid === 'string' && digits.test(uid))
       ? parseInput(uidOnly, { uid })
       : { account: parseInput(accountOnly, { uid }).uid };
 
   const rtcFromPath = (params: unknown) => {
-    const input = parseInput(rtcPath, params);
-    return { ...input, user: pathUser(input.tokentype, input.uid) };
+    const { channel, role, tokentype, uid, rtmuid, expiry: seconds } = parseInput(rtcPath, params);
+    const request = { channel, role, expiry: seconds, ...pathUser(tokentype, uid) };
+    return { request, rtmuid };
   };
 
   return {
     rtc(params) {
-      const { channel, user, role, expiry: seconds } = rtcFromPath(params);
-      return { rtcToken: buildRtcToken(config, channel, user, role, seconds) };
+      return { type: 'rtc', ...rtcFromPath(params).request };
     },
     rtm(params) {
-      const { uid, expiry: seconds } = parseInput(rtmPath, params);
-      return { rtmToken: buildRtmToken(config, uid, seconds) };
+      return { type: 'rtm', ...parseInput(rtmPath, params) };
     },
     rte(params) {
-      const { channel, user, role, expiry: seconds } = rtcFromPath(params);
-      rteUser(user, 'uid');
-      const rtmUser = 'uid' in user ? String(user.uid) : user.account;
-      return {
-        rtcToken: buildRtcToken(config, channel, user, role, seconds),
-        rtmToken: buildRtmToken(config, rtmUser, seconds),
-      };
+      const { request, rtmuid } = rtcFromPath(params);
+      return { type: 'rte', ...request, rtmUid: rtmuid };
     },
-    getToken(body, isAdmin) {
+    chat(params) {
+      const { id, expiry: seconds } = parseInput(chatPath, params);
+      return { type: 'chat', uid: id, expiry: seconds };
+    },
+    chatApp(params) {
+      return { type: 'chat_app', ...parseInput(chatAppPath, params) };
+    },
+    getToken(body) {
       const { tokenType, expire } = parseInput(goRequest, body);
       const { uid } = (body ?? {}) as { uid?: unknown };
       if (tokenType === 'rtc') {
         const { channel, role } = parseInput(goRtc, body);
         if (absent(uid)) throw invalidRequest('uid', 'uid is required');
-        return { token: buildRtcToken(config, channel, goUser(uid), role, expire), type: 'rtc' };
+        return { type: 'rtc', channel, role, expiry: expire, ...goUser(uid) };
       }
       if (tokenType === 'rtm') {
-        const user = parseInput(rtmUserOnly, { uid }).uid;
-        return { token: buildRtmToken(config, user, expire), type: 'rtm' };
+        return { type: 'rtm', uid: parseInput(rtmUserOnly, { uid }).uid, expiry: expire };
       }
-      if (absent(uid)) {
-        isAdmin();
-        return { token: buildChatAppToken(config, expire), type: 'chat_app' };
-      }
-      const user = parseInput(chatUserOnly, { uid }).uid;
-      return { token: buildChatUserToken(config, user, expire), type: 'chat' };
+      if (absent(uid)) return { type: 'chat_app', expiry: expire };
+      return { type: 'chat', uid: parseInput(chatUserOnly, { uid }).uid, expiry: expire };
     },
   };
+}
+
+/**
+ * The reference servers answer an RTE request with two tokens: RTC, and RTM for `rtmuid` or
+ * else the RTC user (the `uid` path segment).
+ */
+export function splitRte(request: RteTokenRequest): [RtcTokenRequest, RtmTokenRequest] {
+  const { channel, uid, account, role, expiry } = request;
+  const rtmUser = request.rtmUid ?? rtmUserOf(rteUser(rtcUser(request), 'uid'));
+  return [
+    { type: 'rtc', channel, uid, account, role, expiry },
+    { type: 'rtm', uid: rtmUser, expiry: request.rtmExpiry ?? expiry },
+  ];
 }

@@ -1,9 +1,25 @@
 import { z } from 'zod';
+import type { AgoraKeys } from './inspect';
+import { hex32, maxExpirySeconds } from './limits';
+import { loadPolicy, type AgoraPolicy } from './policy';
 
-const hex32 = /^[0-9a-fA-F]{32}$/;
+/** Caller tokens must be signed asymmetrically: a shared secret would let callers forge them. */
+const asymmetric = new Set([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]);
 
-/** Longest token lifetime Agora accepts, in seconds. */
-export const maxExpirySeconds = 86_400;
+const httpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
+const needsIssuer = ['AGORA_CALLER_AUDIENCE', 'AGORA_CALLER_ALGORITHMS', 'AGORA_POLICY'] as const;
 
 /** Canonical variable names and the aliases the Agora tutorials use. */
 export const agoraEnv = {
@@ -12,6 +28,11 @@ export const agoraEnv = {
   AGORA_DEFAULT_EXPIRY: [],
   AGORA_COMPAT_ROUTES: [],
   AGORA_ADMIN_KEY: [],
+  AGORA_APP_CERTIFICATE_SECONDARY: [],
+  AGORA_CALLER_ISSUER: [],
+  AGORA_CALLER_AUDIENCE: [],
+  AGORA_CALLER_ALGORITHMS: [],
+  AGORA_POLICY: [],
 } as const;
 
 export const agoraConfigSchema = z
@@ -36,6 +57,57 @@ export const agoraConfigSchema = z
       .default('false')
       .transform((v) => v === 'true'),
     AGORA_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    AGORA_APP_CERTIFICATE_SECONDARY: z
+      .string()
+      .regex(hex32, 'must be 32 hexadecimal characters (the secondary App Certificate)')
+      .optional(),
+    AGORA_CALLER_ISSUER: z
+      .string()
+      .trim()
+      .refine(httpUrl, "must be an http(s) URL: the exact iss of your callers' tokens")
+      .optional(),
+    AGORA_CALLER_AUDIENCE: z.string().trim().optional(),
+    AGORA_CALLER_ALGORITHMS: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (algorithms) => algorithms.length > 0 && algorithms.every((alg) => asymmetric.has(alg)),
+        'must be asymmetric JWS algorithms, comma separated (e.g. RS256,ES256)',
+      )
+      .optional(),
+    AGORA_POLICY: z
+      .string()
+      .transform((path, ctx): AgoraPolicy => {
+        const loaded = loadPolicy(path);
+        if (loaded.ok) return loaded.policy;
+        for (const message of loaded.problems) ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      })
+      .optional(),
+  })
+  .superRefine((env, ctx) => {
+    const secondary = env.AGORA_APP_CERTIFICATE_SECONDARY?.toLowerCase();
+    if (secondary === env.AGORA_APP_CERTIFICATE.toLowerCase()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AGORA_APP_CERTIFICATE_SECONDARY'],
+        message: 'must differ from AGORA_APP_CERTIFICATE',
+      });
+    }
+    if (env.AGORA_CALLER_ISSUER !== undefined) return;
+    for (const name of needsIssuer) {
+      if (env[name] === undefined) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'needs AGORA_CALLER_ISSUER: callers are verified only when it is set',
+      });
+    }
   })
   .transform((env) => ({
     appId: env.AGORA_APP_ID,
@@ -43,10 +115,20 @@ export const agoraConfigSchema = z
     defaultExpiry: env.AGORA_DEFAULT_EXPIRY,
     compatRoutes: env.AGORA_COMPAT_ROUTES,
     adminKey: env.AGORA_ADMIN_KEY,
+    secondaryCertificate: env.AGORA_APP_CERTIFICATE_SECONDARY,
+    caller:
+      env.AGORA_CALLER_ISSUER === undefined
+        ? undefined
+        : {
+            issuer: env.AGORA_CALLER_ISSUER,
+            audience: env.AGORA_CALLER_AUDIENCE,
+            algorithms: env.AGORA_CALLER_ALGORITHMS ?? ['RS256'],
+          },
+    policy: env.AGORA_POLICY,
   }));
 
 /** The Agora provider's settings, parsed once at boot. */
-export interface AgoraConfig {
+export interface AgoraConfig extends AgoraKeys {
   /** 32 hex characters. */
   appId: string;
   /** 32 hex characters; never logged or returned. */
@@ -57,4 +139,8 @@ export interface AgoraConfig {
   compatRoutes: boolean;
   /** Bearer key guarding Chat app tokens; unset disables them. */
   adminKey?: string;
+  /** Verification of callers' bearer JWTs on the minting routes; unset leaves them open. */
+  caller?: { issuer: string; audience?: string; algorithms: string[] };
+  /** Who may mint what (`AGORA_POLICY`); unset lets every verified caller mint anything. */
+  policy?: AgoraPolicy;
 }

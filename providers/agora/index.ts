@@ -1,4 +1,5 @@
 import { defineProvider } from '../../src/provider';
+import { createCallerGate } from './caller';
 import { createCompat } from './compat';
 import { agoraCompatRouter } from './compat-routes';
 import { agoraConfigSchema, agoraEnv, type AgoraConfig } from './config';
@@ -12,11 +13,15 @@ export const agoraProvider = defineProvider<AgoraConfig>({
   env: agoraEnv,
   configSchema: agoraConfigSchema,
   create(config, deps) {
-    const router = agoraRouter(config, createIssuer(config), deps);
+    const issuer = createIssuer(config, deps.clock);
+    const gate = createCallerGate(config, deps);
+    const router = agoraRouter(config, issuer, gate, deps);
     if (!config.compatRoutes) return { router };
-    return { router, rootRouter: agoraCompatRouter(config, createCompat(config), deps) };
+    const compat = createCompat(config);
+    return { router, rootRouter: agoraCompatRouter(config, compat, issuer, gate, deps) };
   },
-  // require, not import(): this CommonJS build cannot import() an extension-less TypeScript path.
+  // require, not import(): loaded only by `npm run demo` (its caller IdP is oidc-provider, a dev
+  // dependency), and this CommonJS build cannot import() an extension-less TypeScript path.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   demo: async () => (require('./demo') as typeof import('./demo')).startAgoraDemo(),
 });

@@ -4,11 +4,14 @@ import { jsonBody } from '../../src/http/json-body';
 import { parseInput, requestInput } from '../../src/http/input';
 import { noStore, sendToken } from '../../src/http/token-response';
 import type { ProviderDeps } from '../../src/provider';
-import { requireAdmin } from './admin';
+import { adminOnly } from './admin';
+import { callerOf, type CallerGate } from './caller';
 import type { AgoraConfig } from './config';
-import { inspectToken } from './inspect';
+import { diagnoseToken } from './diagnose';
+import { inspectToken, intendedUse } from './inspect';
 import type { AgoraAnswer, AgoraIssuer } from './issue';
-import { inspectRequest } from './schemas';
+import { tokenTypes, type TokenRequest } from './requests';
+import { inspectRequest, parseDiagnoseRequest } from './schemas';
 
 /** Request fields; an empty query parameter counts as absent, as in an HTML form. */
 export function fields(ctx: Context): Record<string, unknown> {
@@ -21,8 +24,16 @@ export function fields(ctx: Context): Record<string, unknown> {
 export const countIssued = (deps: ProviderDeps, type: string) =>
   deps.metrics.increment('tokengate_tokens_issued_total', { provider: 'agora', type });
 
-/** `/api/agora/…`: a GET (query) and a POST (JSON body) per token kind, and `POST /inspect`. */
-export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: ProviderDeps): Router {
+/**
+ * `/api/agora/…`: a GET (query) and a POST (JSON body) per token kind, `POST /inspect` and
+ * `POST /diagnose`.
+ */
+export function agoraRouter(
+  config: AgoraConfig,
+  issuer: AgoraIssuer,
+  gate: CallerGate,
+  deps: ProviderDeps,
+): Router {
   const router = new Router();
   const tokenRoute = (
     path: string,
@@ -37,20 +48,31 @@ export function agoraRouter(config: AgoraConfig, issuer: AgoraIssuer, deps: Prov
     router.get(path, ...guards, handle);
     router.post(path, ...guards, jsonBody(), handle);
   };
-  tokenRoute('/rtc', (ctx) => issuer.rtc(fields(ctx)));
-  tokenRoute('/rtm', (ctx) => issuer.rtm(fields(ctx)));
-  tokenRoute('/rte', (ctx) => issuer.rte(fields(ctx)));
-  tokenRoute('/chat', (ctx) => issuer.chat(fields(ctx)));
-  const admin: Middleware = (ctx, next) => {
-    requireAdmin(ctx.get('Authorization'), config.adminKey);
-    return next();
-  };
-  tokenRoute('/chat/app', (ctx) => issuer.chatApp(fields(ctx)), admin);
-  tokenRoute('/token', (ctx) => issuer.byType(fields(ctx)));
+  const authorized = (ctx: Context, request: TokenRequest) =>
+    issuer.mint(issuer.authorize(request, callerOf(ctx)));
+  for (const type of tokenTypes) {
+    tokenRoute(
+      `/${type}`,
+      (ctx) => authorized(ctx, issuer.parse(type, fields(ctx))),
+      gate.middleware,
+    );
+  }
+  tokenRoute('/token', (ctx) => authorized(ctx, issuer.parseByType(fields(ctx))), gate.middleware);
+  // The admin key, not a caller token: both would be sent as Authorization.
+  tokenRoute(
+    '/chat/app',
+    (ctx) => issuer.mint(issuer.parseChatApp(fields(ctx))),
+    adminOnly(config.adminKey),
+  );
   router.post('/inspect', jsonBody(), (ctx) => {
-    const { token } = parseInput(inspectRequest, fields(ctx));
+    const { token, ...use } = parseInput(inspectRequest, fields(ctx));
     noStore(ctx);
-    ctx.body = inspectToken(token, config, deps.clock.now());
+    ctx.body = inspectToken(token, config, deps.clock.now(), intendedUse(use));
+  });
+  router.post('/diagnose', jsonBody(), (ctx) => {
+    const request = parseDiagnoseRequest(fields(ctx));
+    noStore(ctx);
+    ctx.body = diagnoseToken(request, config, deps.clock.now());
   });
   return router;
 }

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { invalidRequest } from '../../src/errors';
 import { parseInput } from '../../src/http/input';
-import { maxExpirySeconds } from './config';
+import type { DiagnoseRequest } from './diagnose';
+import { hex32, maxExpirySeconds } from './limits';
+import {
+  rtcExpiryFields,
+  tokenTypes,
+  type ConvoAiTokenRequest,
+  type RtcTokenRequest,
+  type RteTokenRequest,
+} from './requests';
 
 /** Characters Agora allows in channel names (and RTM user ids). */
 const agoraChars = /^[a-zA-Z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]*$/;
@@ -43,15 +51,13 @@ export const accountField = text('a string')
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
-export const roleField = z
+const roleChoice = z
   .enum(['publisher', 'subscriber', 'audience'], {
     message: 'must be publisher or subscriber (audience is accepted as subscriber)',
   })
-  .default('publisher')
   .transform((role): AgoraRole => (role === 'audience' ? 'subscriber' : role));
 
-export const expiryField = (defaultExpiry: number) =>
-  wholeNumber(1, maxExpirySeconds, 'a whole number of seconds').default(defaultExpiry);
+export const roleField = roleChoice.default('publisher');
 
 /** RTM user ids: Agora's channel-name character set, 1 to 64 characters. */
 export const rtmUserField = z.preprocess(
@@ -76,34 +82,163 @@ export type AgoraRole = 'publisher' | 'subscriber';
 /** Who an RTC token is for: a numeric uid or a string account, never both. */
 export type RtcUser = { uid: number } | { account: string };
 
-/** Request fields of the RTC and RTE routes. */
-export const rtcRequest = (defaultExpiry: number) =>
-  z.object({
-    channel: channelField,
-    uid: uidField.optional(),
-    account: accountField.optional(),
-    role: roleField,
-    expiry: expiryField(defaultExpiry),
-  });
+const seconds = wholeNumber(1, maxExpirySeconds, 'a whole number of seconds');
+
+export const expiryField = (defaultExpiry: number) => seconds.default(defaultExpiry);
+
+const publishExpiries: readonly string[] = rtcExpiryFields.slice(1);
+
+/** `uid` and `account` exclude each other. */
+const oneUser = (value: { uid?: unknown; account?: unknown }, ctx: z.RefinementCtx) => {
+  if (value.uid !== undefined && value.account !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['uid'],
+      message: 'send either uid or account, not both',
+    });
+  }
+};
+
+/** Each privilege lasts at most as long as the token; publish privileges are a publisher's. */
+const privilegesWithin =
+  (privileges: readonly string[]) =>
+  (value: Record<string, unknown> & { expiry: number; role: AgoraRole }, ctx: z.RefinementCtx) => {
+    for (const name of privileges) {
+      const privilegeExpiry = value[name];
+      if (typeof privilegeExpiry !== 'number') continue;
+      if (value.role === 'subscriber' && publishExpiries.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is a publish privilege: send role=publisher',
+        });
+      } else if (privilegeExpiry > value.expiry) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `must be at most expiry (${value.expiry})`,
+        });
+      }
+    }
+  };
+
+const rtcFields = (defaultExpiry: number) => ({
+  channel: channelField,
+  uid: uidField.optional(),
+  account: accountField.optional(),
+  role: roleField,
+  expiry: expiryField(defaultExpiry),
+  joinExpiry: seconds.optional(),
+  audioExpiry: seconds.optional(),
+  videoExpiry: seconds.optional(),
+  dataExpiry: seconds.optional(),
+});
+
+/** Request fields of the RTC route. */
+export const rtcRequest = (defaultExpiry: number): z.ZodType<Omit<RtcTokenRequest, 'type'>> =>
+  z
+    .object(rtcFields(defaultExpiry))
+    .superRefine(oneUser)
+    .superRefine(privilegesWithin(rtcExpiryFields));
+
+/** Request fields of the RTE route: the RTC ones, and the RTM user and login lifetime. */
+export const rteRequest = (defaultExpiry: number): z.ZodType<Omit<RteTokenRequest, 'type'>> =>
+  z
+    .object({
+      ...rtcFields(defaultExpiry),
+      rtmUid: rtmUserField.optional(),
+      rtmExpiry: seconds.optional(),
+    })
+    .superRefine(oneUser)
+    .superRefine(privilegesWithin([...rtcExpiryFields, 'rtmExpiry']));
+
+/** Request fields of the Conversational AI route: the agent's channel and identity. */
+export const convoAiRequest = (
+  defaultExpiry: number,
+): z.ZodType<Omit<ConvoAiTokenRequest, 'type'>> =>
+  z
+    .object({
+      channel: channelField,
+      uid: uidField.optional(),
+      account: accountField.optional(),
+      rtmUid: rtmUserField.optional(),
+      expiry: expiryField(defaultExpiry),
+    })
+    .superRefine(oneUser);
 
 export const rtmRequest = (defaultExpiry: number) =>
-  z.object({ uid: rtmUserField, expiry: expiryField(defaultExpiry) });
+  z.object({ uid: rtmUserField.optional(), expiry: expiryField(defaultExpiry) });
 
 export const chatRequest = (defaultExpiry: number) =>
-  z.object({ uid: chatUserField, expiry: expiryField(defaultExpiry) });
+  z.object({ uid: chatUserField.optional(), expiry: expiryField(defaultExpiry) });
 
 export const chatAppRequest = (defaultExpiry: number) =>
   z.object({ expiry: expiryField(defaultExpiry) });
 
 export const tokenTypeRequest = z.object({
-  type: z
-    .enum(['rtc', 'rtm', 'rte', 'chat'], { message: 'must be rtc, rtm, rte or chat' })
-    .default('rtc'),
+  type: z.enum(tokenTypes, { message: 'must be rtc, rtm, rte, chat or convoai' }).default('rtc'),
 });
 
-export const inspectRequest = z.object({
-  token: text('a string').min(1, 'must not be empty').max(4096, 'is too long for an Agora token'),
+const tokenField = text('a string')
+  .min(1, 'must not be empty')
+  .max(4096, 'is too long for an Agora token');
+
+/** A token, and for 006 tokens the channel and user its signature covers. */
+export const inspectRequest = z
+  .object({
+    token: tokenField,
+    channel: channelField.optional(),
+    uid: uidField.optional(),
+    account: accountField.optional(),
+  })
+  .superRefine(oneUser);
+
+/** A time as ISO 8601 text or Unix seconds, in ms since the epoch. */
+const timeField = z.preprocess(
+  numberAsText,
+  text('an ISO 8601 time or Unix seconds').transform((value, ctx) => {
+    const ms = /^\d{1,11}$/.test(value)
+      ? Number(value) * 1000
+      : /^\d{4}-\d\d-\d\dT/.test(value)
+        ? Date.parse(value)
+        : NaN;
+    if (!Number.isNaN(ms)) return ms;
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or Unix seconds' });
+    return z.NEVER;
+  }),
+);
+
+const diagnoseFields = z.object({
+  token: tokenField,
+  service: z.enum(['rtc', 'rtm', 'chat'], { message: 'must be rtc, rtm or chat' }),
+  channel: channelField.optional(),
+  role: roleChoice.optional(),
+  appId: text('a string').regex(hex32, 'must be 32 hexadecimal characters').optional(),
+  at: timeField.optional(),
 });
+
+/** RTM and Chat user ids are checked against the token, so any sane text is taken. */
+const userIdText = z.preprocess(numberAsText, accountField);
+const diagnoseUsers: Record<
+  'rtc' | 'other',
+  z.ZodType<Pick<DiagnoseRequest, 'uid' | 'account'>>
+> = {
+  rtc: z
+    .object({ uid: uidField.optional(), account: accountField.optional() })
+    .superRefine(oneUser),
+  other: z
+    .object({ uid: userIdText.optional(), account: userIdText.optional() })
+    .superRefine(oneUser),
+};
+
+/** The fields of a diagnose request; `uid` is an integer for RTC, a user id otherwise. */
+export function parseDiagnoseRequest(input: unknown): DiagnoseRequest {
+  const fields = parseInput(diagnoseFields, input);
+  return {
+    ...fields,
+    ...parseInput(diagnoseUsers[fields.service === 'rtc' ? 'rtc' : 'other'], input),
+  };
+}
 
 /** Enforces exactly one of `uid` and `account`. */
 export function rtcUser(input: { uid?: number; account?: string }): RtcUser {
@@ -123,7 +258,10 @@ export function rteUser(user: RtcUser, field = 'account'): RtcUser {
   if ('account' in user) {
     parseInput(z.object({ [field]: rtmUserField }), { [field]: user.account });
   } else if (user.uid === 0) {
-    throw invalidRequest('uid', 'uid 0 (any user) cannot log in to RTM; send a specific uid');
+    throw invalidRequest(
+      'uid',
+      'uid 0 (any user) cannot log in to RTM: send a specific uid, or a separate RTM user id',
+    );
   }
   return user;
 }

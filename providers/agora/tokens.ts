@@ -1,4 +1,11 @@
-import { ChatTokenBuilder, RtcRole, RtcTokenBuilder, RtmTokenBuilder } from 'agora-token';
+import {
+  ChatTokenBuilder,
+  ConvoAITokenBuilder,
+  RtcRole,
+  RtcTokenBuilder,
+  RtmTokenBuilder,
+} from 'agora-token';
+import { rtcExpiryFields, type PrivilegeExpiries } from './requests';
 import type { AgoraRole, RtcUser } from './schemas';
 
 /** The app credentials every token is signed with. */
@@ -16,34 +23,48 @@ function checked(token: string): string {
 const rtcRole = (role: AgoraRole) =>
   role === 'publisher' ? RtcRole.PUBLISHER : RtcRole.SUBSCRIBER;
 
-/** An RTC token; its privileges expire with the token, `expiry` seconds from now. */
+/** agora-token writes a number as its decimal text, and uid 0 as "" (any user). */
+const rtcAccount = (user: RtcUser) => ('uid' in user ? user.uid : user.account);
+
+/** The RTM user id of an RTC user that has no separate one. */
+export const rtmUserOf = (user: RtcUser) => String(rtcAccount(user));
+
+/** Join, publish audio, video and data lifetimes, each defaulting to the token's. */
+const privilegeSeconds = (expiry: number, p: PrivilegeExpiries) =>
+  rtcExpiryFields.map((name) => p[name] ?? expiry) as [number, number, number, number];
+
+/**
+ * An RTC token for `expiry` seconds from now. A publisher's four privileges may each expire
+ * earlier (co-host authentication); a subscriber holds only the join privilege.
+ */
 export function buildRtcToken(
   { appId, appCertificate }: AgoraCredentials,
   channel: string,
   user: RtcUser,
   role: AgoraRole,
   expiry: number,
+  privileges: PrivilegeExpiries = {},
 ): string {
+  const [join, audio, video, data] = privilegeSeconds(expiry, privileges);
+  const account = rtcAccount(user);
+  if (role === 'subscriber') {
+    return checked(
+      RtcTokenBuilder.buildTokenWithUid(
+        appId,
+        appCertificate,
+        channel,
+        account,
+        RtcRole.SUBSCRIBER,
+        expiry,
+        join,
+      ),
+    );
+  }
+  const args = [appId, appCertificate, channel, account, expiry, join, audio, video, data] as const;
   return checked(
     'uid' in user
-      ? RtcTokenBuilder.buildTokenWithUid(
-          appId,
-          appCertificate,
-          channel,
-          user.uid,
-          rtcRole(role),
-          expiry,
-          expiry,
-        )
-      : RtcTokenBuilder.buildTokenWithUserAccount(
-          appId,
-          appCertificate,
-          channel,
-          user.account,
-          rtcRole(role),
-          expiry,
-          expiry,
-        ),
+      ? RtcTokenBuilder.buildTokenWithUidAndPrivilege(...args)
+      : RtcTokenBuilder.BuildTokenWithUserAccountAndPrivilege(...args),
   );
 }
 
@@ -55,24 +76,56 @@ export function buildRtmToken(
   return checked(RtmTokenBuilder.buildToken(appId, appCertificate, userId, expiry));
 }
 
-/** One token carrying an RTC service for `channel` and an RTM login for the same user. */
+/** One token carrying an RTC service for `channel` and an RTM login for `rtmUser`. */
 export function buildRteToken(
   { appId, appCertificate }: AgoraCredentials,
   channel: string,
   user: RtcUser,
   role: AgoraRole,
   expiry: number,
+  privileges: PrivilegeExpiries,
+  rtm: { user: string; expiry: number },
 ): string {
-  // A numeric uid is written as its decimal text in both services, as buildTokenWithUid does.
-  const id = 'uid' in user ? String(user.uid) : user.account;
+  const [join, audio, video, data] = privilegeSeconds(expiry, privileges);
   return checked(
-    RtcTokenBuilder.buildTokenWithRtm(
+    RtcTokenBuilder.buildTokenWithRtm2(
       appId,
       appCertificate,
       channel,
-      id,
+      rtcAccount(user),
       rtcRole(role),
       expiry,
+      join,
+      audio,
+      video,
+      data,
+      rtm.user,
+      rtm.expiry,
+    ),
+  );
+}
+
+/** A Conversational AI agent's token: RTC publisher, RTM login and the ConvoAI service. */
+export function buildConvoAiToken(
+  { appId, appCertificate }: AgoraCredentials,
+  channel: string,
+  agent: RtcUser,
+  rtmUser: string,
+  expiry: number,
+): string {
+  return checked(
+    ConvoAITokenBuilder.buildToken(
+      appId,
+      appCertificate,
+      channel,
+      rtcAccount(agent),
+      RtcRole.PUBLISHER,
+      expiry,
+      expiry,
+      expiry,
+      expiry,
+      expiry,
+      rtmUser,
       expiry,
     ),
   );
