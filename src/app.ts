@@ -28,6 +28,8 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   /** Receives each log line; tests use it to capture logs. Defaults to stdout. */
   writeLog?: (line: string) => void;
+  /** Node process and event-loop metrics at `/metrics`. Default true. */
+  defaultMetrics?: boolean;
 }
 
 /** A route as listed by `GET /api/providers`. */
@@ -174,8 +176,8 @@ function providerDeps(
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, enabled } = configure(options.env, options.definitions, options.writeLog);
   const clock = options.clock ?? systemClock;
-  const metrics = createMetrics();
-  const stores = createStoreFactory(config, clock);
+  const metrics = createMetrics({ defaults: options.defaultMetrics });
+  const stores = createStoreFactory(config, clock, metrics);
   const shared = {
     stores,
     logger,
@@ -213,7 +215,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(requestId());
   app.use(closeAfterUnreadBody());
   app.use(accessLog(logger, metrics));
-  app.use(cors(config.CORS_ORIGINS));
+  const allowOrigins = cors(config.CORS_ORIGINS);
+  if (allowOrigins) app.use(allowOrigins);
   app.use(renderErrors(logger));
   app.use(checkRequestHead());
   app.use(prettyJson());
@@ -231,9 +234,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   core.get('/api/providers', (ctx) => {
     ctx.body = { providers: providers.map(({ id, title, routes }) => ({ id, title, routes })) };
   });
-  core.get('/metrics', (ctx) => {
-    ctx.type = 'text/plain; version=0.0.4';
-    ctx.body = metrics.render();
+  core.get('/metrics', async (ctx) => {
+    ctx.body = await metrics.render();
+    ctx.set('Content-Type', metrics.contentType);
   });
   app.use(withAllowedMethods(core));
   rootRoutes(providers).forEach((routes) => app.use(routes));

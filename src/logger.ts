@@ -1,3 +1,5 @@
+import pino, { type DestinationStream } from 'pino';
+
 /** Log fields are plain values; callers must never pass a secret. */
 export type LogFields = Record<string, unknown>;
 
@@ -9,19 +11,50 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;
+  /** Writes out what is buffered; call before the process exits. */
+  flush(): void;
 }
 
 export type LogFormat = 'text' | 'json';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
-
 export interface LoggerOptions {
   format?: LogFormat;
   level?: LogLevel;
-  /** Where finished lines go; tests pass a collector. */
+  /** Receives each finished line (no newline); tests pass a collector. Default: stdout. */
   write?: (line: string) => void;
 }
+
+/**
+ * Fields that would hold a secret if a caller ever passed one by mistake: censored by pino as
+ * a second line of defence. The first is that no caller passes them.
+ */
+const secretFields = [
+  'token',
+  'accessToken',
+  'access_token',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'password',
+  'privateKey',
+  'certificate',
+  'appCertificate',
+  'adminKey',
+  'authorization',
+  'cookie',
+  'signature',
+  'sessionToken',
+];
+const redact = {
+  paths: [
+    ...secretFields,
+    ...secretFields.map((field) => `*.${field}`),
+    'headers["kinto-authorization"]',
+    'headers["x-textile-api-sig"]',
+  ],
+  censor: '[redacted]',
+};
 
 const needsQuotes = /[\s"=]/;
 
@@ -31,41 +64,83 @@ function textValue(value: unknown): string {
   return needsQuotes.test(text) ? JSON.stringify(text) : text;
 }
 
-function textFields(fields: LogFields | undefined): string {
-  let text = '';
+const labels: Record<string, string> = {
+  debug: 'DEBUG',
+  info: 'INFO ',
+  warn: 'WARN ',
+  error: 'ERROR',
+  fatal: 'FATAL',
+};
+
+/** One pino JSON line as `time LEVEL message key=value…`, for people reading a terminal. */
+export function textLine(json: string): string {
+  const { time, level, msg, ...fields } = JSON.parse(json) as Record<string, unknown>;
+  let line = `${String(time)} ${labels[String(level)] ?? String(level)} ${String(msg)}`;
   for (const name in fields) {
-    const value = fields[name];
-    if (value !== undefined) text += ` ${name}=${textValue(value)}`;
+    if (fields[name] !== undefined) line += ` ${name}=${textValue(fields[name])}`;
   }
-  return text;
+  return line;
 }
 
-export function createLogger(options: LoggerOptions = {}, bound: LogFields = {}): Logger {
-  const {
-    format = 'text',
-    level = 'info',
-    write = (line) => process.stdout.write(`${line}\n`),
-  } = options;
-  // Bound fields are rendered once, not on every line.
-  const boundText = textFields(bound);
-  const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
-    if (rank[lineLevel] < rank[level]) return;
-    const time = new Date().toISOString();
-    if (format === 'json') {
-      write(JSON.stringify({ time, level: lineLevel, msg: message, ...bound, ...fields }));
-      return;
+/** A pino destination that hands each line, without its newline, to `write`. */
+const lineDestination = (write: (line: string) => void, format: LogFormat): DestinationStream => ({
+  write(chunk: string) {
+    for (const line of chunk.split('\n')) {
+      if (line !== '') write(format === 'text' ? textLine(line) : line);
     }
-    const label =
-      lineLevel === 'info' || lineLevel === 'warn'
-        ? `${lineLevel.toUpperCase()} `
-        : lineLevel.toUpperCase();
-    write(`${time} ${label} ${message}${boundText}${textFields(fields)}`);
+  },
+});
+
+/** stdout through pino's asynchronous, buffered writer; text lines are reformatted on the way. */
+function stdoutDestination(format: LogFormat) {
+  // Asynchronous: lines written while a write is under way are joined into the next one.
+  const out = pino.destination({ dest: 1, sync: false });
+  if (format === 'json') return { stream: out, flush: () => out.flushSync() };
+  const stream: DestinationStream = {
+    write(chunk: string) {
+      let text = '';
+      for (const line of chunk.split('\n')) if (line !== '') text += `${textLine(line)}\n`;
+      out.write(text);
+    },
   };
+  return { stream, flush: () => out.flushSync() };
+}
+
+function wrap(logger: pino.Logger, flush: () => void): Logger {
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) =>
+      fields ? logger[level](fields, message) : logger[level](message);
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => wrap(logger.child(fields), flush),
+    flush,
   };
+}
+
+/** A pino logger: one JSON object per line (`json`), or readable `text` lines. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const { format = 'text', level = 'info', write } = options;
+  const destination = write
+    ? { stream: lineDestination(write, format), flush: () => {} }
+    : stdoutDestination(format);
+  const logger = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact,
+    },
+    destination.stream,
+  );
+  return wrap(logger, () => {
+    try {
+      destination.flush();
+    } catch {
+      // nothing is buffered yet, or stdout is gone
+    }
+  });
 }

@@ -59,15 +59,30 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   };
 }
 
-/** Closes `running` on SIGTERM or SIGINT, then exits. */
+/**
+ * Closes `running` on SIGTERM or SIGINT, then exits; an uncaught exception is logged (its type
+ * and frames only, never its message) and ends the process. Logs are flushed either way.
+ */
 export function closeOnSignals(running: RunningServer, gateway: Gateway): void {
+  const exit = (code: number) => {
+    gateway.logger.flush();
+    process.exit(code);
+  };
+  process.once('uncaughtException', (error) => {
+    const frames = (error.stack ?? '')
+      .split('\n')
+      .slice(1, 8)
+      .map((f) => f.trim());
+    gateway.logger.error('uncaught exception: exiting', { error: error.name, frames });
+    exit(1);
+  });
   const stop = (signal: NodeJS.Signals) => {
     gateway.logger.info('shutting down', { signal });
     running.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
-        gateway.logger.error('shutdown failed', { detail: String(error) });
-        process.exit(1);
+        gateway.logger.error('shutdown failed', { error: (error as Error)?.name });
+        exit(1);
       },
     );
   };

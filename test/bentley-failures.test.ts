@@ -33,9 +33,8 @@ const gatewayWith = async (env: Record<string, string> = {}) => {
 };
 const getToken = (gw: TestGateway) =>
   call(`${gw.url}/api/bentley/token`, { headers: { authorization: `Bearer ${callerToken}` } });
-const metric = (gw: TestGateway, outcome: string) =>
-  gw.gateway.metrics
-    .render()
+const metric = async (gw: TestGateway, outcome: string) =>
+  (await gw.gateway.metrics.render())
     .split('\n')
     .find(
       (line) =>
@@ -67,7 +66,7 @@ describe('bentley provider when the IMS misbehaves', () => {
     expect(answer.body.error.message).toContain('HTTP 500');
     expect(ims.requests).toBeGreaterThanOrEqual(2);
     expect(ims.requests).toBeLessThanOrEqual(4);
-    expect(metric(gw, 'server_error')).toMatch(new RegExp(` ${ims.requests}$`));
+    expect(await metric(gw, 'server_error')).toMatch(new RegExp(` ${ims.requests}$`));
   });
 
   it('answers 502 for garbage JSON without retrying', async () => {
@@ -87,7 +86,7 @@ describe('bentley provider when the IMS misbehaves', () => {
     expect(Date.now() - started).toBeLessThan(300 + 500);
     expect(answer.status).toBe(504);
     expect(answer.body.error.code).toBe('upstream_timeout');
-    expect(metric(gw, 'timeout')).toBeDefined();
+    expect(await metric(gw, 'timeout')).toBeDefined();
   });
 
   it('answers 503 at once when the provider closes during a stalled IMS call', async () => {
@@ -109,7 +108,7 @@ describe('bentley provider when the IMS misbehaves', () => {
     const answer = await getToken(gw);
     expect(answer.status).toBe(502);
     expect(answer.body.error.message).toContain('unreachable');
-    expect(metric(gw, 'network_error')).toMatch(/ [2-4]$/);
+    expect(await metric(gw, 'network_error')).toMatch(/ [2-4]$/);
   });
 
   it('answers 502 when IMS discovery is unreachable', async () => {

@@ -161,7 +161,7 @@ describe('a service that dies mid-answer', () => {
     expect(kinto.logs.some((l) => /WARN .*truncated/.test(l))).toBe(true);
     const metrics = await call(`${kinto.url}/metrics`);
     expect(metrics.text).toMatch(
-      /tokengate_kinto_proxy_total\{outcome="truncated",service="cut"\} 1/,
+      /tokengate_kinto_proxy_total\{service="cut",outcome="truncated"\} 1/,
     );
   });
 });

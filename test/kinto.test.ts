@@ -431,7 +431,7 @@ describe('HEAD and metrics', () => {
     expect(head.text).toBe('');
     const metrics = await call(`${kinto.url}/metrics`);
     expect(metrics.text).toMatch(
-      /tokengate_kinto_proxy_total\{outcome="200",service="profile"\} \d+/,
+      /tokengate_kinto_proxy_total\{service="profile",outcome="200"\} \d+/,
     );
     expect(metrics.text).toMatch(/tokengate_kinto_tokens_total\{outcome="rejected"\} 2/);
   });

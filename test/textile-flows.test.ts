@@ -89,12 +89,12 @@ describe('textile: token flows against the hub emulator', () => {
   });
 
   it('counts issued tokens by flow', async () => {
-    const metrics = setup.gw.gateway.metrics.render();
+    const metrics = await setup.gw.gateway.metrics.render();
     expect(metrics).toMatch(
-      /tokengate_tokens_issued_total\{flow="private_key",provider="textile"\} 3/,
+      /tokengate_tokens_issued_total\{provider="textile",type="private_key"\} 3/,
     );
     expect(metrics).toMatch(
-      /tokengate_tokens_issued_total\{flow="challenge",provider="textile"\} 1/,
+      /tokengate_tokens_issued_total\{provider="textile",type="challenge"\} 1/,
     );
   });
 });

@@ -134,8 +134,8 @@ describe('textile: WebSocket token flow', () => {
     expect(userAuth.key).toBe(setup.hub.apiKey);
     expect(userAuth.sig).toBe(apiSignature(setup.hub.apiSecret, userAuth.msg));
     expect(Date.parse(userAuth.msg)).toBe(setup.clock.now() + 300_000);
-    expect(setup.gw.gateway.metrics.render()).toMatch(
-      /tokengate_tokens_issued_total\{flow="websocket",provider="textile"\} 1/,
+    expect(await setup.gw.gateway.metrics.render()).toMatch(
+      /tokengate_tokens_issued_total\{provider="textile",type="websocket"\} 1/,
     );
   });
 

@@ -22,7 +22,7 @@ export function fields(ctx: Context): Record<string, unknown> {
 
 /** Counts an issued token by type. */
 export const countIssued = (deps: ProviderDeps, type: string) =>
-  deps.metrics.increment('tokengate_tokens_issued_total', { provider: 'agora', type });
+  deps.metrics.tokenIssued('agora', type);
 
 /**
  * `/api/agora/…`: a GET (query) and a POST (JSON body) per token kind, `POST /inspect` and

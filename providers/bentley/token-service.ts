@@ -27,6 +27,15 @@ export function createTokenService(
   deps: Pick<ProviderDeps, 'fetch' | 'clock' | 'metrics' | 'logger'>,
 ): TokenService {
   const { clock, metrics, logger } = deps;
+  const cacheResults = metrics.counter(
+    'tokengate_token_cache_total',
+    'IMS token cache lookups by result (hit, fetched, stale)',
+    ['provider', 'result'],
+  );
+  const attempts = metrics.counter('tokengate_upstream_requests_total', 'IMS requests by outcome', [
+    'provider',
+    'outcome',
+  ]);
   const closing = new AbortController();
   const cache = createTokenCache(clock);
   const resolveEndpoint = createTokenEndpointResolver({
@@ -45,8 +54,10 @@ export function createTokenService(
       fetch: deps.fetch,
       deadline: Date.now() + config.BENTLEY_UPSTREAM_TIMEOUT,
       closed: closing.signal,
-      onAttempt: (outcome: string) =>
-        metrics.increment('tokengate_upstream_requests_total', { provider: 'bentley', outcome }),
+      onAttempt: (outcome: string, seconds: number) => {
+        attempts.inc({ provider: 'bentley', outcome });
+        metrics.upstream('bentley', 'ims', outcome, seconds);
+      },
     };
     const started = Date.now();
     try {
@@ -78,7 +89,7 @@ export function createTokenService(
   return {
     async getToken() {
       const { token, result } = await cache.get(key, load);
-      metrics.increment('tokengate_token_cache_total', { provider: 'bentley', result });
+      cacheResults.inc({ provider: 'bentley', result });
       if (result === 'stale') logger.warn('serving a cached token while the IMS is failing');
       return {
         token: token.accessToken,

@@ -20,7 +20,8 @@ export interface UpstreamCall {
   closed: AbortSignal;
   /** What the endpoint is, for messages: e.g. "token endpoint". */
   what: string;
-  onAttempt(outcome: AttemptOutcome): void;
+  /** Called once per attempt, with how long it took. */
+  onAttempt(outcome: AttemptOutcome, seconds: number): void;
 }
 
 /** The final answer: status and body text, read within the deadline. */
@@ -45,29 +46,32 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> 
     const remaining = call.deadline - Date.now();
     if (remaining <= 0) throw timedOut(call.what);
     const signal = AbortSignal.any([AbortSignal.timeout(remaining), call.closed]);
+    const started = performance.now();
+    const attempted = (outcome: AttemptOutcome) =>
+      call.onAttempt(outcome, (performance.now() - started) / 1000);
     let failure: GatewayError;
     try {
       const response = await call.fetch(call.url, { ...call.init, signal });
       const text = await readLimitedText(response);
       if (response.status < 500) {
-        call.onAttempt(response.ok ? 'ok' : 'rejected');
+        attempted(response.ok ? 'ok' : 'rejected');
         return { status: response.status, text };
       }
-      call.onAttempt('server_error');
+      attempted('server_error');
       if (attempt >= maxAttempts) return { status: response.status, text };
       failure = new GatewayError('upstream_error', `${call.what} answered HTTP ${response.status}`);
     } catch (error) {
       if (call.closed.aborted)
         throw new GatewayError('unavailable', 'the gateway is shutting down');
       if (error instanceof AnswerTooLargeError || error instanceof AnswerNotTextError) {
-        call.onAttempt('rejected');
+        attempted('rejected');
         throw new GatewayError('upstream_error', `${call.what} answered ${error.message}`);
       }
       if ((error as Error).name === 'TimeoutError' || Date.now() >= call.deadline) {
-        call.onAttempt('timeout');
+        attempted('timeout');
         throw timedOut(call.what);
       }
-      call.onAttempt('network_error');
+      attempted('network_error');
       failure = new GatewayError('upstream_error', `${call.what} is unreachable`);
       if (attempt >= maxAttempts) throw failure;
     }

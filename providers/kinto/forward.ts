@@ -23,22 +23,32 @@ export interface Authenticated {
  * upstream, takes the declared writes into the session and streams the answer back. Without
  * a session (public route) no field goes either way.
  */
-export function createForwarder(
-  r: KintoRouteDeps,
-  count: (name: string, labels: Record<string, string>) => void,
-) {
+export function createForwarder(r: KintoRouteDeps) {
   const { setup, sessions, deps } = r;
+  const proxied = deps.metrics.counter(
+    'tokengate_kinto_proxy_total',
+    'Proxied calls by service and outcome (upstream status, or what went wrong)',
+    ['service', 'outcome'],
+  );
+  const sessionWrites = deps.metrics.counter(
+    'tokengate_kinto_session_writes_total',
+    'Session fields written by services, by outcome',
+    ['service', 'outcome'],
+  );
+  const count = (labels: { service: string; outcome: string }) => proxied.inc(labels);
   return async (ctx: Context, service: KintoService, skip: number, session?: Authenticated) => {
     const target = upstreamTarget(ctx.req.url ?? '/', skip);
     const read = readSessionFields(service, session?.session.data ?? {});
     if ('missing' in read) {
-      count('proxy', { service: service.name, outcome: 'session_field_missing' });
+      count({ service: service.name, outcome: 'session_field_missing' });
       throw unauthorized(`service "${service.name}" needs the session field "${read.missing}"`);
     }
     const incoming = ctx.req.headers;
     const hasBody =
       incoming['transfer-encoding'] !== undefined || Number(incoming['content-length'] ?? 0) > 0;
     const aborted = new AbortController();
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     ctx.res.once('close', () => aborted.abort());
     const response = await callUpstream(r.dispatcher, {
       service,
@@ -62,7 +72,8 @@ export function createForwarder(
         : error instanceof GatewayError
           ? error.code
           : 'internal_error';
-      count('proxy', { service: service.name, outcome: code });
+      count({ service: service.name, outcome: code });
+      deps.metrics.upstream('kinto', service.name, code, took());
       deps.logger[gone ? 'debug' : 'warn']('upstream call failed', {
         service: service.name,
         code,
@@ -70,11 +81,12 @@ export function createForwarder(
       });
       throw error;
     });
+    deps.metrics.upstream('kinto', service.name, String(response.statusCode), took());
     // Listened to at once: the body may fail (client gone, service dying mid-answer) while the
     // session is being written, and an unheard stream error would end the process.
     response.body.once('error', () => {
       if (aborted.signal.aborted) return;
-      count('proxy', { service: service.name, outcome: 'truncated' });
+      count({ service: service.name, outcome: 'truncated' });
       deps.logger.warn('upstream answer truncated; the client connection is cut', {
         service: service.name,
         requestId: ctx.state.requestId,
@@ -88,7 +100,7 @@ export function createForwarder(
       );
       if (session && Object.keys(changes).length > 0) {
         const written = await sessions.write(session.token, changes);
-        count('session_writes', { service: service.name, outcome: written.status });
+        sessionWrites.inc({ service: service.name, outcome: written.status });
         if (written.status === 'too_large') {
           throw new GatewayError(
             'upstream_error',
@@ -96,7 +108,7 @@ export function createForwarder(
           );
         }
       }
-      count('proxy', { service: service.name, outcome: String(response.statusCode) });
+      count({ service: service.name, outcome: String(response.statusCode) });
       ctx.status = response.statusCode;
       ctx.set(headers);
       ctx.body = response.body;

@@ -41,8 +41,11 @@ const tokenOf = (ctx: Context) => {
 export function kintoRoutes(r: KintoRouteDeps): Router {
   const { setup, sessions, deps } = r;
   const router = new Router();
-  const count = (name: string, labels: Record<string, string>) =>
-    deps.metrics.increment(`tokengate_kinto_${name}_total`, labels);
+  const tokens = deps.metrics.counter(
+    'tokengate_kinto_tokens_total',
+    'Session token requests by outcome',
+    ['outcome'],
+  );
 
   const authenticate = async (ctx: Context) => {
     const token = tokenOf(ctx);
@@ -51,20 +54,20 @@ export function kintoRoutes(r: KintoRouteDeps): Router {
     return { token, session };
   };
 
-  const forward = createForwarder(r, count);
+  const forward = createForwarder(r);
 
   router.post('/token', jsonBody(), async (ctx) => {
     const { clientId, clientSecret } = parseInput(credentialsSchema, requestInput(ctx));
     const client = await r.checkClient(clientId, clientSecret);
     if (!client) {
-      count('tokens', { outcome: 'rejected' });
+      tokens.inc({ outcome: 'rejected' });
       deps.logger.info('client credentials rejected', {
         clientId: setup.clients.has(clientId) ? clientId : '(unknown)',
       });
       throw unauthorized('invalid client id or secret');
     }
     const { token } = await sessions.create(client.clientId);
-    count('tokens', { outcome: 'issued' });
+    tokens.inc({ outcome: 'issued' });
     sendToken(ctx, deps.clock, {
       token,
       tokenType: 'Bearer',

@@ -12,6 +12,8 @@ export interface HubClientOptions {
   secret: string;
   timeoutMs: number;
   logger: Logger;
+  /** Receives each stage's outcome (`ok`, `timeout`, `error`) and duration in seconds. */
+  observe(stage: HubStage, outcome: 'ok' | 'timeout' | 'error', seconds: number): void;
 }
 
 /** An open GetToken stream that holds the hub's challenge until it is answered. */
@@ -85,23 +87,34 @@ function cancellable(client: Client): () => void {
 }
 
 export function createHubClient(options: HubClientOptions): HubClient {
-  const { url, key, secret, timeoutMs, logger } = options;
+  const { url, key, secret, timeoutMs, logger, observe } = options;
   const open = new Set<() => void>();
 
   /** Settles with `work`, or aborts the stream and fails with a 504 after the hub timeout. */
   const within = <T>(work: Promise<T>, stage: HubStage, abort: () => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       let timedOut = false;
+      const started = performance.now();
+      const took = () => (performance.now() - started) / 1000;
       const timer = setTimeout(() => {
         timedOut = true;
+        observe(stage, 'timeout', took());
         abort();
         reject(hubTimeout());
       }, timeoutMs);
       void work
-        .then(resolve, (error: unknown) => {
-          // After a timeout the failure is only the abort's echo: not worth a warning.
-          if (!timedOut) reject(hubFailure(error, stage, logger));
-        })
+        .then(
+          (value) => {
+            observe(stage, 'ok', took());
+            resolve(value);
+          },
+          (error: unknown) => {
+            // After a timeout the failure is only the abort's echo: not worth a warning.
+            if (timedOut) return;
+            observe(stage, 'error', took());
+            reject(hubFailure(error, stage, logger));
+          },
+        )
         .finally(() => clearTimeout(timer));
     });
 

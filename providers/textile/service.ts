@@ -68,6 +68,8 @@ export function createTextileService(
     secret: config.TEXTILE_USER_API_SECRET,
     timeoutMs: config.TEXTILE_HUB_TIMEOUT * 1000,
     logger,
+    observe: (stage, outcome, seconds) =>
+      metrics.upstream('textile', `hub_${stage}`, outcome, seconds),
   });
   const registry = createChallengeRegistry({
     ttlMs: config.TEXTILE_CHALLENGE_TTL * 1000,
@@ -83,7 +85,7 @@ export function createTextileService(
       config.TEXTILE_USER_API_SECRET,
       expires,
     );
-    metrics.increment('tokengate_tokens_issued_total', { provider: 'textile', flow });
+    metrics.tokenIssued('textile', flow);
     return {
       token,
       identity,

@@ -17,26 +17,39 @@ export function routeOf(ctx: Context): string {
  * One line per request, naming the route pattern rather than the path, and never the query
  * string: either may carry private keys or tokens.
  */
-export const accessLog =
-  (logger: Logger, metrics: Metrics): Middleware =>
-  async (ctx, next) => {
+export function accessLog(logger: Logger, metrics: Metrics): Middleware {
+  const requests = metrics.counter('tokengate_requests_total', 'Requests answered', [
+    'provider',
+    'status',
+  ]);
+  const durations = metrics.histogram(
+    'tokengate_http_request_duration_seconds',
+    'Time to answer, by provider, route pattern and status class',
+    ['provider', 'route', 'status_class'],
+  );
+  return async (ctx, next) => {
     const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const provider: string | undefined = ctx.state.provider;
+      const route = routeOf(ctx);
+      const status = ctx.status;
       logger.info('request', {
         method: ctx.method,
-        route: routeOf(ctx),
-        status: ctx.status,
+        route,
+        status,
         ms: Math.round(ms * 10) / 10,
         provider,
         requestId: ctx.state.requestId,
       });
-      metrics.increment('tokengate_requests_total', {
-        provider: provider ?? 'core',
-        status: String(ctx.status),
-      });
+      const labels = { provider: provider ?? 'core', status };
+      requests.inc(labels);
+      durations.observe(
+        { provider: labels.provider, route, status_class: `${Math.floor(status / 100)}xx` },
+        ms / 1000,
+      );
     }
   };
+}

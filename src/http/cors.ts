@@ -1,25 +1,29 @@
+import koaCors from '@koa/cors';
 import type { Middleware } from 'koa';
 
-const allowHeaders = 'Authorization, Content-Type, Kinto-Authorization, X-Request-Id';
+const allowHeaders = ['Authorization', 'Content-Type', 'Kinto-Authorization', 'X-Request-Id'];
+const exposeHeaders = [
+  'X-Request-Id',
+  'Retry-After',
+  'WWW-Authenticate',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
 
-/** CORS for the origins in `CORS_ORIGINS` (`*` allows any); answers preflights itself. */
-export const cors = (origins: readonly string[]): Middleware => {
+/**
+ * CORS for the origins in `CORS_ORIGINS` (`*` allows any), by @koa/cors; preflights are
+ * answered here. Without origins there is nothing to allow, and nothing is mounted.
+ */
+export function cors(origins: readonly string[]): Middleware | undefined {
+  if (origins.length === 0) return undefined;
   const any = origins.includes('*');
   const allowed = new Set(origins);
-  return async (ctx, next) => {
-    const origin = ctx.get('Origin');
-    if (origin && (any || allowed.has(origin))) {
-      ctx.set('Access-Control-Allow-Origin', any ? '*' : origin);
-      ctx.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, WWW-Authenticate');
-      if (!any) ctx.vary('Origin');
-      if (ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method')) {
-        ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
-        ctx.set('Access-Control-Allow-Headers', allowHeaders);
-        ctx.set('Access-Control-Max-Age', '600');
-        ctx.status = 204;
-        return;
-      }
-    }
-    await next();
-  };
-};
+  return koaCors({
+    origin: (ctx) => (any ? '*' : allowed.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+    allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
+    allowHeaders,
+    exposeHeaders,
+    maxAge: 600,
+  });
+}

@@ -18,6 +18,8 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /** Longest any store call may take, retries included, in ms. Default 1000. */
   timeoutMs?: number;
+  /** Receives each call's outcome (`ok`, `unavailable`) and duration in seconds. */
+  observe?(outcome: 'ok' | 'unavailable', seconds: number): void;
 }
 
 const unavailable = () =>
@@ -29,16 +31,28 @@ const unavailable = () =>
  * Runs `operation` within `ms`: a stalled or unreachable Redis becomes a 503 by then, never a
  * request that hangs or a call that outlives its request.
  */
-function bounded<T>(ms: number, operation: () => Promise<T>): Promise<T> {
+function bounded<T>(
+  ms: number,
+  operation: () => Promise<T>,
+  observe: RedisStoreOptions['observe'],
+): Promise<T> {
+  const started = performance.now();
+  const done = (outcome: 'ok' | 'unavailable') =>
+    observe?.(outcome, (performance.now() - started) / 1000);
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(unavailable()), ms);
+    const timer = setTimeout(() => {
+      done('unavailable');
+      reject(unavailable());
+    }, ms);
     operation().then(
       (value) => {
         clearTimeout(timer);
+        done('ok');
         resolve(value);
       },
       (error: unknown) => {
         clearTimeout(timer);
+        done('unavailable');
         reject(error instanceof GatewayError ? error : unavailable());
       },
     );
@@ -53,7 +67,7 @@ function bounded<T>(ms: number, operation: () => Promise<T>): Promise<T> {
  * service resumes soon after Redis answers again.
  */
 export function createRedisStoreFactory(options: RedisStoreOptions): StoreFactory {
-  const { url, keyPrefix = 'tokengate:', timeoutMs = 1_000 } = options;
+  const { url, keyPrefix = 'tokengate:', timeoutMs = 1_000, observe } = options;
   const redis = new Redis(url, {
     lazyConnect: false,
     commandTimeout: timeoutMs,
@@ -63,7 +77,7 @@ export function createRedisStoreFactory(options: RedisStoreOptions): StoreFactor
     retryStrategy: (attempt) => Math.min(50 * attempt, 500),
   });
   redis.on('error', () => {});
-  const call = <T>(operation: () => Promise<T>) => bounded(timeoutMs, operation);
+  const call = <T>(operation: () => Promise<T>) => bounded(timeoutMs, operation, observe);
   const open = (name: string): KeyValueStore => {
     const k = (key: string) => `${keyPrefix}${name}:${key}`;
     const ttl = (ms: number) => Math.max(1, Math.ceil(ms));

@@ -18,6 +18,7 @@ export async function startGateway(
     ...options,
     env: { HOST: '127.0.0.1', PORT: '0', ...options.env },
     writeLog: (line) => logs.push(line),
+    defaultMetrics: options.defaultMetrics ?? false,
   });
   const running = await listen(gateway, '127.0.0.1', 0);
   return { url: running.url, gateway, logs, close: () => running.close(1_000) };
