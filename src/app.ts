@@ -88,11 +88,7 @@ const providerIdOf = (path: string) => /^\/api\/([^/?]+)/.exec(path)?.[1];
  */
 function dispatchToProviders(providers: RunningProvider[]): Middleware {
   const routes = new Map(
-    providers.map(({ id, instance }) => {
-      const mounted = new Router({ prefix: `/api/${id}` });
-      mounted.use(instance.router.routes());
-      return [id, withAllowedMethods(mounted)] as const;
-    }),
+    providers.map(({ id, instance }) => [id, withAllowedMethods(instance.router)] as const),
   );
   return (ctx, next) => {
     const id = providerIdOf(ctx.path);
@@ -193,12 +189,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     for (const { definition, config: providerConfig } of enabled) {
       const { id } = definition;
       const instance = await definition.create(providerConfig, providerDeps(id, shared));
+      // Mounted by prefixing the provider's own router: one router to match, not two.
+      instance.router.prefix(`/api/${id}`);
       providers.push({
         id,
         title: definition.title,
         instance,
         routes: [
-          ...listRoutes(instance.router, `/api/${id}`),
+          ...listRoutes(instance.router, ''),
           ...(instance.rootRouter ? listRoutes(instance.rootRouter, '') : []),
         ],
       });

@@ -1,13 +1,13 @@
 import { list, parseCoreConfig, type CoreConfig } from './config';
 import { BootError } from './errors';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type RootLogger } from './logger';
 import type { ProviderDefinition } from './provider';
 import { createRegistry, resolveProviders, type EnabledProvider } from './registry';
 
 /** The whole configuration, parsed once at boot. */
 export interface Configuration {
   config: CoreConfig;
-  logger: Logger;
+  logger: RootLogger;
   enabled: EnabledProvider[];
 }
 

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { GatewayError } from '../../src/errors';
 import type { Session } from '../../src/session-store';
 import type { KintoService } from './config-file';
-import { callUpstream } from './proxy';
+import { callUpstream, streamUpstream } from './proxy';
 import type { KintoRouteDeps } from './routes';
 import {
   readSessionFields,
@@ -11,6 +11,8 @@ import {
   upstreamRequestHeaders,
 } from './session-headers';
 import { upstreamTarget } from './target';
+
+const noFields: ReadonlySet<string> = new Set();
 
 /** A live session and the token that named it. */
 export interface Authenticated {
@@ -21,7 +23,9 @@ export interface Authenticated {
 /**
  * The proxy leg as a Koa handler: checks the service's required fields, streams the call
  * upstream, takes the declared writes into the session and streams the answer back. Without
- * a session (public route) no field goes either way.
+ * a session (public route) no field goes either way. Services that write no session field
+ * answer straight into the client's response; the others are read through Koa, because their
+ * headers must be stored in the session before anything is sent.
  */
 export function createForwarder(r: KintoRouteDeps) {
   const { setup, sessions, deps } = r;
@@ -36,6 +40,23 @@ export function createForwarder(r: KintoRouteDeps) {
     ['service', 'outcome'],
   );
   const count = (labels: { service: string; outcome: string }) => proxied.inc(labels);
+  /** A client that went away is no upstream failure: counted apart, and not warned about. */
+  const reportFailure = (ctx: Context, service: KintoService, code: string, gone: boolean) => {
+    count({ service: service.name, outcome: gone ? 'client_closed' : code });
+    deps.logger[gone ? 'debug' : 'warn']('upstream call failed', {
+      service: service.name,
+      code: gone ? 'client_closed' : code,
+      requestId: ctx.state.requestId,
+    });
+  };
+  const reportTruncated = (ctx: Context, service: KintoService) => {
+    count({ service: service.name, outcome: 'truncated' });
+    deps.logger.warn('upstream answer truncated; the client connection is cut', {
+      service: service.name,
+      requestId: ctx.state.requestId,
+    });
+  };
+
   return async (ctx: Context, service: KintoService, skip: number, session?: Authenticated) => {
     const target = upstreamTarget(ctx.req.url ?? '/', skip);
     const read = readSessionFields(service, session?.session.data ?? {});
@@ -47,10 +68,14 @@ export function createForwarder(r: KintoRouteDeps) {
     const hasBody =
       incoming['transfer-encoding'] !== undefined || Number(incoming['content-length'] ?? 0) > 0;
     const aborted = new AbortController();
+    // Only a client that leaves before the answer is complete aborts the call.
+    ctx.res.once('close', () => {
+      if (!ctx.res.writableFinished) aborted.abort();
+    });
     const started = performance.now();
-    const took = () => (performance.now() - started) / 1000;
-    ctx.res.once('close', () => aborted.abort());
-    const response = await callUpstream(r.dispatcher, {
+    const observe = (outcome: string) =>
+      deps.metrics.upstream('kinto', service.name, outcome, (performance.now() - started) / 1000);
+    const call = {
       service,
       method: ctx.method,
       ...target,
@@ -64,41 +89,43 @@ export function createForwarder(r: KintoRouteDeps) {
       body: hasBody ? ctx.req : undefined,
       maxBodyBytes: r.maxBodyBytes,
       signal: aborted.signal,
-    }).catch((error: unknown) => {
-      // A client that went away is no upstream failure: counted apart, and not warned about.
-      const gone = aborted.signal.aborted;
-      const code = gone
-        ? 'client_closed'
-        : error instanceof GatewayError
-          ? error.code
-          : 'internal_error';
-      count({ service: service.name, outcome: code });
-      deps.metrics.upstream('kinto', service.name, code, took());
-      deps.logger[gone ? 'debug' : 'warn']('upstream call failed', {
-        service: service.name,
-        code,
-        requestId: ctx.state.requestId,
-      });
+    };
+    const failed = (error: unknown): never => {
+      const code = error instanceof GatewayError ? error.code : 'internal_error';
+      observe(code);
+      reportFailure(ctx, service, code, aborted.signal.aborted);
       throw error;
-    });
-    deps.metrics.upstream('kinto', service.name, String(response.statusCode), took());
+    };
+
+    if (!session || service.writes.length === 0) {
+      // Nothing to take into a session: the answer goes straight from the service to the client.
+      const end = await streamUpstream(r.dispatcher, call, (statusCode, upstreamHeaders) => {
+        const { headers } = splitResponseHeaders(
+          upstreamHeaders,
+          [],
+          session ? noFields : setup.sessionFields,
+        );
+        observe(String(statusCode));
+        count({ service: service.name, outcome: String(statusCode) });
+        ctx.status = statusCode;
+        ctx.respond = false;
+        ctx.res.writeHead(statusCode, headers);
+        return ctx.res;
+      }).catch(failed);
+      if (end === 'truncated') reportTruncated(ctx, service);
+      return;
+    }
+
+    const response = await callUpstream(r.dispatcher, call).catch(failed);
+    observe(String(response.statusCode));
     // Listened to at once: the body may fail (client gone, service dying mid-answer) while the
     // session is being written, and an unheard stream error would end the process.
     response.body.once('error', () => {
-      if (aborted.signal.aborted) return;
-      count({ service: service.name, outcome: 'truncated' });
-      deps.logger.warn('upstream answer truncated; the client connection is cut', {
-        service: service.name,
-        requestId: ctx.state.requestId,
-      });
+      if (!aborted.signal.aborted) reportTruncated(ctx, service);
     });
     try {
-      const { headers, changes } = splitResponseHeaders(
-        response.headers,
-        session ? service.writes : [],
-        session ? new Set() : setup.sessionFields,
-      );
-      if (session && Object.keys(changes).length > 0) {
+      const { headers, changes } = splitResponseHeaders(response.headers, service.writes, noFields);
+      if (Object.keys(changes).length > 0) {
         const written = await sessions.write(session.token, changes);
         sessionWrites.inc({ service: service.name, outcome: written.status });
         if (written.status === 'too_large') {

@@ -1,4 +1,4 @@
-import { Transform, type Readable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../src/errors';
 import type { KintoService } from './config-file';
@@ -49,36 +49,81 @@ function limitBody(source: Readable, limit: number, onOverflow: () => void): Rea
   return source.pipe(counter);
 }
 
+/** What undici takes for one call, built once for both ways of calling. */
+function requestOptions(call: UpstreamCall, onOverflow: () => void) {
+  const { service, maxBodyBytes } = call;
+  const declared = Number(call.headers['content-length'] ?? 0);
+  if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  return {
+    origin: service.origin,
+    path: `${service.basePath}${call.path}${call.query}`,
+    method: call.method as Dispatcher.HttpMethod,
+    headers: call.headers,
+    body: call.body && limitBody(call.body, maxBodyBytes, onOverflow),
+    signal: call.signal,
+    headersTimeout: service.timeoutMs,
+    bodyTimeout: service.timeoutMs,
+  };
+}
+
+/** Turns undici's failure of `call` into the error the client sees. */
+function failure(call: UpstreamCall, error: unknown, overflowed: boolean): GatewayError {
+  const { service } = call;
+  if (overflowed) return tooLarge(call.maxBodyBytes);
+  if (error instanceof GatewayError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  if (timeoutCodes.has(code)) {
+    return new GatewayError(
+      'upstream_timeout',
+      `service "${service.name}" did not answer within ${service.timeoutMs} ms`,
+    );
+  }
+  return new GatewayError('upstream_error', `service "${service.name}" could not be reached`);
+}
+
 /** Sends the call upstream and resolves once the response's headers have arrived. */
 export async function callUpstream(
   dispatcher: Dispatcher,
   call: UpstreamCall,
 ): Promise<Dispatcher.ResponseData> {
-  const { service, maxBodyBytes } = call;
-  const declared = Number(call.headers['content-length'] ?? 0);
-  if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
   let overflowed = false;
-  const body = call.body && limitBody(call.body, maxBodyBytes, () => (overflowed = true));
   try {
-    return await dispatcher.request({
-      origin: service.origin,
-      path: `${service.basePath}${call.path}${call.query}`,
-      method: call.method as Dispatcher.HttpMethod,
-      headers: call.headers,
-      body,
-      signal: call.signal,
-      headersTimeout: service.timeoutMs,
-      bodyTimeout: service.timeoutMs,
-    });
+    return await dispatcher.request(requestOptions(call, () => (overflowed = true)));
   } catch (error) {
-    if (overflowed) throw tooLarge(maxBodyBytes);
-    const code = (error as { code?: string }).code ?? '';
-    if (timeoutCodes.has(code)) {
-      throw new GatewayError(
-        'upstream_timeout',
-        `service "${service.name}" did not answer within ${service.timeoutMs} ms`,
-      );
-    }
-    throw new GatewayError('upstream_error', `service "${service.name}" could not be reached`);
+    throw failure(call, error, overflowed);
+  }
+}
+
+/**
+ * How {@link streamUpstream} ended once the answer had begun: whole, cut short by the service
+ * (or its timeout), or given up because the client left.
+ */
+export type StreamEnd = 'complete' | 'truncated' | 'client_closed';
+
+/**
+ * Sends the call upstream and writes the answer's body straight into the writable that
+ * `onHeaders` returns (undici's `stream()`: no intermediate readable, which makes the common
+ * proxy leg several times cheaper). Failures before the headers are GatewayErrors; after them
+ * undici has already destroyed the writable, and the call resolves with what happened.
+ */
+export async function streamUpstream(
+  dispatcher: Dispatcher,
+  call: UpstreamCall,
+  onHeaders: (statusCode: number, headers: Dispatcher.ResponseData['headers']) => Writable,
+): Promise<StreamEnd> {
+  let overflowed = false;
+  let started = false;
+  try {
+    await dispatcher.stream(
+      requestOptions(call, () => (overflowed = true)),
+      ({ statusCode, headers }) => {
+        started = true;
+        return onHeaders(statusCode, headers);
+      },
+    );
+    return 'complete';
+  } catch (error) {
+    if (started) return error === call.signal.reason ? 'client_closed' : 'truncated';
+    throw failure(call, error, overflowed);
   }
 }

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import type { Logger } from '../logger';
+import type { RootLogger } from '../logger';
 import type { Metrics } from '../metrics';
 
 /**
@@ -17,7 +17,7 @@ export function routeOf(ctx: Context): string {
  * One line per request, naming the route pattern rather than the path, and never the query
  * string: either may carry private keys or tokens.
  */
-export function accessLog(logger: Logger, metrics: Metrics): Middleware {
+export function accessLog(logger: RootLogger, metrics: Metrics): Middleware {
   const requests = metrics.counter('tokengate_requests_total', 'Requests answered', [
     'provider',
     'status',
@@ -36,7 +36,7 @@ export function accessLog(logger: Logger, metrics: Metrics): Middleware {
       const provider: string | undefined = ctx.state.provider;
       const route = routeOf(ctx);
       const status = ctx.status;
-      logger.info('request', {
+      logger.request({
         method: ctx.method,
         route,
         status,

@@ -16,7 +16,7 @@ export const closeAfterUnreadBody = (): Middleware => async (ctx, next) => {
     await next();
   } finally {
     const req = ctx.req;
-    if (declaresBody(req) && !req.complete && req.readableFlowing !== true) {
+    if (!ctx.headerSent && declaresBody(req) && !req.complete && req.readableFlowing !== true) {
       ctx.set('Connection', 'close');
     }
   }

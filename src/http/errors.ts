@@ -24,7 +24,7 @@ function toGatewayError(error: unknown): GatewayError | undefined {
  * secret), or a route that exists for other methods (the router has set `Allow`).
  */
 function unanswered(ctx: Context): GatewayError | undefined {
-  if (ctx.body !== undefined && ctx.body !== null) return undefined;
+  if (ctx.respond === false || (ctx.body !== undefined && ctx.body !== null)) return undefined;
   if (ctx.status === 404) {
     return new GatewayError(
       'not_found',

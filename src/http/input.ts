@@ -5,7 +5,8 @@ import { parseQuery } from './query';
 
 /** The fields of a request: the query string for GET, the JSON body otherwise. */
 export function requestInput(ctx: Context): Record<string, unknown> {
-  if (ctx.method === 'GET' || ctx.method === 'HEAD') return { ...parseQuery(ctx.querystring) };
+  // A fresh object either way: callers may change what they get.
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return parseQuery(ctx.querystring);
   return { ...((ctx.request.body as Record<string, unknown> | undefined) ?? {}) };
 }
 

@@ -27,7 +27,10 @@ export const checkRequestHead = (): Middleware => (ctx, next) => {
     throw new GatewayError('headers_too_large', `send at most ${maxHeaderFields} header fields`);
   }
   let hosts = 0;
-  for (let i = 0; i < raw.length; i += 2) if (/^host$/i.test(raw[i]!)) hosts += 1;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts += 1;
+  }
   if (hosts > 1) throw invalidRequest('host', 'send exactly one Host header');
   if (hosts === 1) checkedHost(ctx.req.headers.host, 'host');
   return next();
