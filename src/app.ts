@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './metrics';
 import type { ProviderDefinition, ProviderDeps, ProviderInstance } from './provider';
 import { createStoreFactory } from './stores/create-store-factory';
 import type { StoreFactory } from './stores/store';
+import { createRateLimits, type RateLimits } from './rate-limits';
 
 /** How to build a gateway; everything but `env` and `definitions` has a default. */
 export interface GatewayOptions {
@@ -44,6 +45,7 @@ export interface RunningProvider {
   title: string;
   instance: ProviderInstance;
   routes: RouteInfo[];
+  limits: RateLimits;
 }
 
 /** A configured gateway, not yet listening. */
@@ -72,10 +74,12 @@ function listRoutes(router: Router, prefix: string): RouteInfo[] {
 const withAllowedMethods = (router: Router): Middleware =>
   compose([router.routes() as Middleware, router.allowedMethods() as Middleware]);
 
-const tagProvider =
-  (id: string): Middleware =>
-  (ctx, next) => {
+/** Tags the request with its provider and counts it against the provider's client budget. */
+const enterProvider =
+  ({ id, limits }: RunningProvider): Middleware =>
+  async (ctx, next) => {
     ctx.state.provider = id;
+    await limits.client(ctx);
     return next();
   };
 
@@ -88,23 +92,24 @@ const providerIdOf = (path: string) => /^\/api\/([^/?]+)/.exec(path)?.[1];
  */
 function dispatchToProviders(providers: RunningProvider[]): Middleware {
   const routes = new Map(
-    providers.map(({ id, instance }) => [id, withAllowedMethods(instance.router)] as const),
+    providers.map((provider) => [
+      provider.id,
+      compose([enterProvider(provider), withAllowedMethods(provider.instance.router)]),
+    ]),
   );
   return (ctx, next) => {
     const id = providerIdOf(ctx.path);
     const handle = id === undefined ? undefined : routes.get(id);
-    if (!handle) return next();
-    ctx.state.provider = id;
-    return handle(ctx, next);
+    return handle ? handle(ctx, next) : next();
   };
 }
 
 /** Root routes of the providers, for compatibility with the tutorials' servers. */
 function rootRoutes(providers: RunningProvider[]): Middleware[] {
-  return providers.flatMap(({ id, instance }) => {
-    if (!instance.rootRouter) return [];
+  return providers.flatMap((provider) => {
+    if (!provider.instance.rootRouter) return [];
     const root = new Router();
-    root.use(tagProvider(id), instance.rootRouter.routes());
+    root.use(enterProvider(provider), provider.instance.rootRouter.routes());
     return [withAllowedMethods(root)];
   });
 }
@@ -144,6 +149,7 @@ async function readiness(providers: RunningProvider[], ping: () => Promise<void>
 /** The capabilities one provider receives, scoped to its id. */
 function providerDeps(
   id: string,
+  limits: RateLimits,
   shared: {
     stores: StoreFactory;
     logger: Logger;
@@ -157,20 +163,30 @@ function providerDeps(
   const { stores, clock, metrics, fetch, maxLifetimeSec, trustProxy } = shared;
   const logger = shared.logger.child({ provider: id });
   return {
-    store: { open: (name, options) => stores.open(`${id}:${name}`, options) },
+    store: {
+      kind: stores.kind,
+      open: (name, options) => stores.open(`${id}:${name}`, options),
+      publish: (channel, message) => stores.publish(`${id}:${channel}`, message),
+      subscribe: (channel, handler) => stores.subscribe(`${id}:${channel}`, handler),
+    },
+    limits,
     logger,
     fetch,
     clock,
     metrics,
     client: (ctx) => clientOf(ctx, trustProxy),
     callerAuth: (settings) =>
-      createCallerAuth({ ...settings, maxLifetimeSec, fetch, clock, logger }),
+      createCallerAuth({ ...settings, maxLifetimeSec, fetch, clock, logger, limits }),
   };
 }
 
 /** Parses the configuration, creates the enabled providers and assembles the Koa app. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { config, logger, enabled } = configure(options.env, options.definitions, options.writeLog);
+  const { config, logger, enabled, rates } = configure(
+    options.env,
+    options.definitions,
+    options.writeLog,
+  );
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ defaults: options.defaultMetrics });
   const stores = createStoreFactory(config, clock, metrics);
@@ -188,13 +204,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   try {
     for (const { definition, config: providerConfig } of enabled) {
       const { id } = definition;
-      const instance = await definition.create(providerConfig, providerDeps(id, shared));
+      const limits = createRateLimits({
+        provider: id,
+        rate: rates.get(id),
+        failures: config.RATE_LIMIT_FAILURES,
+        redis: stores.redis,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        clientIp: (ctx) => clientOf(ctx, config.TRUST_PROXY).ip,
+        metrics,
+      });
+      const instance = await definition.create(providerConfig, providerDeps(id, limits, shared));
       // Mounted by prefixing the provider's own router: one router to match, not two.
       instance.router.prefix(`/api/${id}`);
       providers.push({
         id,
         title: definition.title,
         instance,
+        limits,
         routes: [
           ...listRoutes(instance.router, ''),
           ...(instance.rootRouter ? listRoutes(instance.rootRouter, '') : []),

@@ -1,10 +1,11 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { systemClock, type Clock } from './clock';
 import { GatewayError } from './errors';
 import { createJwksKeySource, JwksUnavailableError, readIssuerJson } from './jwks';
 import { rememberSuccess } from './remember-success';
 import type { Logger } from './logger';
+import type { RateLimits } from './rate-limits';
 
 /** Who may call a provider: bearer JWTs of one issuer. */
 export interface CallerAuthOptions {
@@ -29,6 +30,8 @@ export interface CallerAuthOptions {
   clock?: Clock;
   /** Receives rejections (never the token itself) at debug level. */
   logger?: Logger;
+  /** Counts callers (by `sub`) and failed checks; invalid tokens use the failure budget. */
+  limits?: RateLimits;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface CallerAuthOptions {
  */
 export type CallerAuthSettings = Omit<
   CallerAuthOptions,
-  'fetch' | 'clock' | 'logger' | 'maxLifetimeSec'
+  'fetch' | 'clock' | 'logger' | 'maxLifetimeSec' | 'limits'
 >;
 
 /** A verifier of `Authorization: Bearer <JWT>` headers. */
@@ -48,7 +51,14 @@ export interface CallerAuth {
    * cannot be obtained.
    */
   verify(authorization: string | undefined): Promise<JWTPayload>;
-  /** Koa middleware that verifies the request and stores the claims in `ctx.state.caller`. */
+  /**
+   * Verifies a request's `Authorization` within the provider's rate limits: a client over
+   * its budget of failed checks gets 429 before any check, an invalid token counts against
+   * that budget, and a caller's `sub` against the provider's budget. Stores the claims in
+   * `ctx.state.caller`.
+   */
+  check(ctx: Context): Promise<JWTPayload>;
+  /** Koa middleware that runs {@link CallerAuth.check}. */
   middleware(): Middleware;
 }
 
@@ -172,10 +182,30 @@ export function createCallerAuth(options: CallerAuthOptions): CallerAuth {
     }
   };
 
+  const { limits } = options;
+  const check = async (ctx: Context) => {
+    const authorization = ctx.get('authorization') || undefined;
+    await limits?.beforeSecretCheck(ctx);
+    let claims: JWTPayload;
+    try {
+      claims = await verify(authorization);
+    } catch (error) {
+      // A missing token is no guess; a wrong one is.
+      const guessed =
+        authorization && error instanceof GatewayError && error.code === 'unauthorized';
+      if (guessed) await limits?.secretCheckFailed(ctx);
+      throw error;
+    }
+    if (typeof claims.sub === 'string') await limits?.principal(ctx, claims.sub);
+    ctx.state.caller = claims;
+    return claims;
+  };
+
   return {
     verify,
+    check,
     middleware: () => async (ctx, next) => {
-      ctx.state.caller = await verify(ctx.get('authorization') || undefined);
+      await check(ctx);
       await next();
     },
   };

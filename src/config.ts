@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BootError } from './errors';
 import { parseTrustProxy, type TrustProxy } from './http/client';
+import { parseRate, type Rate } from './rate-limits';
 
 /** Splits a comma list, dropping blanks. */
 export const list = (value: string | undefined) =>
@@ -14,6 +15,21 @@ const milliseconds = (min: number) =>
     .number({ message: 'must be a number of milliseconds' })
     .int('must be a number of milliseconds')
     .min(min, `must be at least ${min} milliseconds`);
+
+/** A rate variable: `60/m`, or `0`/`off`; an absent one is left to the caller's default. */
+export const rateVariable = z
+  .string()
+  .optional()
+  .transform((value, ctx): Rate | undefined | null => {
+    if (value === undefined) return null;
+    const rate = parseRate(value);
+    if (typeof rate !== 'string') return rate;
+    ctx.addIssue({ code: 'custom', message: rate });
+    return z.NEVER;
+  });
+
+/** Requests per client address and per principal, for providers with no limit of their own. */
+export const defaultRate = '120/m';
 
 const coreSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -48,6 +64,10 @@ const coreSchema = z.object({
     }),
   SHUTDOWN_TIMEOUT: milliseconds(0).default(10_000),
   HEADERS_TIMEOUT: milliseconds(100).default(10_000),
+  RATE_LIMIT: rateVariable,
+  RATE_LIMIT_FAILURES: rateVariable.transform((rate) =>
+    rate === null ? { points: 10, seconds: 60 } : rate,
+  ),
   CALLER_MAX_LIFETIME: z.coerce
     .number({ message: 'must be a whole number of seconds' })
     .int('must be a whole number of seconds')

@@ -1,4 +1,12 @@
-import { list, parseCoreConfig, type CoreConfig } from './config';
+import {
+  defaultRate,
+  list,
+  parseCoreConfig,
+  present,
+  rateVariable,
+  type CoreConfig,
+} from './config';
+import { parseRate, type Rate } from './rate-limits';
 import { BootError } from './errors';
 import { createLogger, type RootLogger } from './logger';
 import type { ProviderDefinition } from './provider';
@@ -9,6 +17,8 @@ export interface Configuration {
   config: CoreConfig;
   logger: RootLogger;
   enabled: EnabledProvider[];
+  /** Each enabled provider's budget per client address and principal; undefined: no limit. */
+  rates: ReadonlyMap<string, Rate | undefined>;
 }
 
 function coreAliases(definitions: readonly ProviderDefinition[]): Record<string, string[]> {
@@ -54,6 +64,17 @@ export function configure(
   } catch (error) {
     problems.push(...problemsOf(error));
   }
+  const rates = new Map<string, Rate | undefined>();
+  for (const { definition } of enabled) {
+    const name = `RATE_LIMIT_${definition.id.toUpperCase()}`;
+    const own = rateVariable.safeParse(present(env[name]));
+    if (!own.success) problems.push(...own.error.issues.map((i) => `${name}: ${i.message}`));
+    // RATE_LIMIT_<ID>, else RATE_LIMIT, else the provider's own default; null is "not set".
+    let rate: Rate | undefined | null = own.success ? own.data : null;
+    if (rate === null && config) rate = config.RATE_LIMIT;
+    if (rate === null) rate = parseRate(definition.rateLimit ?? defaultRate) as Rate;
+    rates.set(definition.id, rate);
+  }
   if (!config || problems.length > 0) throw new BootError(problems);
-  return { config, logger, enabled };
+  return { config, logger, enabled, rates };
 }

@@ -38,6 +38,15 @@ export class GatewayError extends Error {
   }
 }
 
+/** The shared store (Redis) did not answer in time: the request may be retried shortly. */
+export class StoreUnavailableError extends GatewayError {
+  constructor() {
+    super('unavailable', 'the shared store (Redis) is unavailable', undefined, {
+      'Retry-After': '1',
+    });
+  }
+}
+
 export const invalidRequest = (field: string, message: string) =>
   new GatewayError('invalid_request', message, field);
 

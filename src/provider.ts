@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { Client } from './http/client';
 import type { WebSocketHandler } from './http/upgrade';
 import type { Logger } from './logger';
+import type { RateLimits } from './rate-limits';
 import type { Metrics } from './metrics';
 import type { StoreFactory } from './stores/store';
 
@@ -14,8 +15,11 @@ export type ProviderEnv = Record<string, string | undefined>;
 
 /** Capabilities the core hands to a provider; a provider never sees the Koa app. */
 export interface ProviderDeps {
-  /** Stores namespaced to this provider (in memory, or Redis when `REDIS_URL` is set). */
-  store: Pick<StoreFactory, 'open'>;
+  /**
+   * Stores and channels namespaced to this provider: in memory, or Redis when `REDIS_URL` is
+   * set (`kind` says which), shared by every instance then.
+   */
+  store: Pick<StoreFactory, 'open' | 'publish' | 'subscribe' | 'kind'>;
   /** A logger whose lines carry `provider=<id>`. */
   logger: Logger;
   /** The fetch used for every upstream HTTP call. */
@@ -24,6 +28,11 @@ export interface ProviderDeps {
   metrics: Metrics;
   /** Who is calling: address, protocol and host, believing only the proxies `TRUST_PROXY` names. */
   client(ctx: Context): Client;
+  /**
+   * The provider's rate limits. The core counts every request per client address; the
+   * provider counts its principals and its failed secret checks.
+   */
+  limits: RateLimits;
   /** Creates a verifier of callers' bearer JWTs for the issuer the provider configures. */
   callerAuth(settings: CallerAuthSettings): CallerAuth;
 }
@@ -69,6 +78,11 @@ export interface ProviderDefinition<Config = unknown> {
    * empty object are the ones listed as missing when the provider is disabled.
    */
   configSchema: z.ZodType<Config>;
+  /**
+   * The provider's own default budget per client address and per principal (`600/m`), when
+   * neither `RATE_LIMIT_<ID>` nor `RATE_LIMIT` says otherwise. Default `120/m`.
+   */
+  rateLimit?: string;
   /** Aliases this provider's tutorials use for core variables, e.g. `{ PORT: ['ITM_TOKEN_SERVER_PORT'] }`. */
   coreEnvAliases?: Partial<Record<'HOST' | 'PORT', readonly string[]>>;
   create(config: Config, deps: ProviderDeps): ProviderInstance | Promise<ProviderInstance>;

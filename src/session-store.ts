@@ -4,6 +4,8 @@ import type { KeyValueStore } from './stores/store';
 
 /** What the gateway knows about one session. Times are milliseconds since the epoch. */
 export interface Session {
+  /** The hash of the session's token: names the session without being the secret. */
+  id: string;
   clientId: string;
   createdAt: number;
   /** Last time the session was used; the session expires `ttlMs` after it. */
@@ -76,7 +78,8 @@ function decode(value: string): Stored | undefined {
 export function createSessionStore(kv: KeyValueStore, options: SessionStoreOptions): SessionStore {
   const { clock, ttlMs, maxDataBytes } = options;
   const touchEveryMs = options.touchEveryMs ?? Math.min(60_000, Math.floor(ttlMs / 10));
-  const view = (stored: Stored): Session => ({
+  const view = (id: string, stored: Stored): Session => ({
+    id,
     clientId: stored.clientId,
     createdAt: stored.createdAt,
     lastUsedAt: stored.lastUsedAt,
@@ -92,8 +95,9 @@ export function createSessionStore(kv: KeyValueStore, options: SessionStoreOptio
       const token = newToken();
       const now = clock.now();
       const stored: Stored = { v: 1, clientId, createdAt: now, lastUsedAt: now, data: {} };
-      await kv.set(keyOf(token), JSON.stringify(stored), ttlMs);
-      return { token, session: view(stored) };
+      const key = keyOf(token);
+      await kv.set(key, JSON.stringify(stored), ttlMs);
+      return { token, session: view(key, stored) };
     },
     async get(token) {
       if (!tokenShape.test(token)) return undefined;
@@ -101,7 +105,7 @@ export function createSessionStore(kv: KeyValueStore, options: SessionStoreOptio
       const raw = await kv.get(key);
       const stored = live(raw === undefined ? undefined : decode(raw));
       if (!stored) return undefined;
-      if (clock.now() - stored.lastUsedAt < touchEveryMs) return view(stored);
+      if (clock.now() - stored.lastUsedAt < touchEveryMs) return view(key, stored);
       let touched: Stored | undefined;
       await kv.update(
         key,
@@ -113,13 +117,14 @@ export function createSessionStore(kv: KeyValueStore, options: SessionStoreOptio
         },
         ttlMs,
       );
-      return touched && view(touched);
+      return touched && view(key, touched);
     },
     async write(token, changes) {
       if (!tokenShape.test(token)) return { status: 'missing' };
       let outcome: SessionWrite = { status: 'missing' };
+      const key = keyOf(token);
       await kv.update(
-        keyOf(token),
+        key,
         (current) => {
           // May run more than once when another writer wins a race; each run starts afresh.
           const stored = live(decode(current));
@@ -138,7 +143,7 @@ export function createSessionStore(kv: KeyValueStore, options: SessionStoreOptio
             return undefined;
           }
           const next: Stored = { ...stored, lastUsedAt: clock.now(), data };
-          outcome = { status: 'written', session: view(next) };
+          outcome = { status: 'written', session: view(key, next) };
           return JSON.stringify(next);
         },
         ttlMs,

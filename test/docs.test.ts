@@ -11,7 +11,11 @@ describe('documentation', () => {
   const docs = [read('README.md'), read('docs/agora.md')].join('\n');
   const variables = [
     ...coreVariables,
-    ...providerDefinitions.flatMap((d) => [...Object.keys(d.env), ...Object.values(d.env).flat()]),
+    ...providerDefinitions.flatMap((d) => [
+      ...Object.keys(d.env),
+      ...Object.values(d.env).flat(),
+      `RATE_LIMIT_${d.id.toUpperCase()}`,
+    ]),
   ];
 
   it.each(variables)('.env.example and the docs name %s', (name) => {

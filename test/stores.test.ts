@@ -39,6 +39,32 @@ function storeContract(name: string, makeFactory: () => StoreFactory | Promise<S
       expect(await store.get('k')).toBe('12');
     });
 
+    it('sets only absent keys, one winner among concurrent claims', async () => {
+      const store = factory.open('claims');
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.setIfAbsent('lock', `holder-${i}`, 60_000)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.get('lock')).toBe(`holder-${claims.indexOf(true)}`);
+      expect(await store.deleteIfEquals('lock', 'someone-else')).toBe(false);
+      expect(await store.deleteIfEquals('lock', `holder-${claims.indexOf(true)}`)).toBe(true);
+      expect(await store.setIfAbsent('lock', 'again', 60_000)).toBe(true);
+    });
+
+    it('publishes to the subscribers present, and says how many received it', async () => {
+      const seen: string[] = [];
+      const channel = `ch-${Math.random()}`;
+      expect(await factory.publish(channel, 'nobody')).toBe(0);
+      const stop = await factory.subscribe(channel, (m) => seen.push(`a:${m}`));
+      const stopB = await factory.subscribe(channel, (m) => seen.push(`b:${m}`));
+      expect(await factory.publish(channel, 'hello')).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen.sort()).toEqual(['a:hello', 'b:hello']);
+      await stop();
+      await stopB();
+      expect(await factory.publish(channel, 'gone')).toBe(0);
+    });
+
     it('loses no update under 50 concurrent writers', async () => {
       const store = factory.open('race');
       await store.set('doc', '{}', 60_000);
@@ -94,6 +120,16 @@ describe('redis', async () => {
   storeContract('redis', () =>
     createRedisStoreFactory({ url: redisUrl, keyPrefix: uniquePrefix('stores') }),
   );
+
+  it('carries messages between two instances', async () => {
+    const prefix = uniquePrefix('channels');
+    const [a, b] = [1, 2].map(() => createRedisStoreFactory({ url: redisUrl, keyPrefix: prefix }));
+    const received = new Promise<string>((resolve) => void b!.subscribe('x', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await a!.publish('x', 'across')).toBe(1);
+    expect(await received).toBe('across');
+    await Promise.all([a!.close(), b!.close()]);
+  });
 
   it('expires keys', async () => {
     const factory = createRedisStoreFactory({ url: redisUrl, keyPrefix: uniquePrefix('ttl') });

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { GatewayError } from '../../src/errors';
+import type { RateLimits } from '../../src/rate-limits';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -23,10 +24,25 @@ export function requireAdmin(authorization: string, adminKey: string | undefined
   }
 }
 
+/** {@link requireAdmin} within the failed-attempt budget: wrong keys count, and over it, 429. */
+export async function checkAdmin(
+  ctx: Context,
+  adminKey: string | undefined,
+  limits: RateLimits,
+): Promise<void> {
+  await limits.beforeSecretCheck(ctx);
+  try {
+    requireAdmin(ctx.get('Authorization'), adminKey);
+  } catch (error) {
+    if ((error as GatewayError).code === 'unauthorized') await limits.secretCheckFailed(ctx);
+    throw error;
+  }
+}
+
 /** Koa middleware admitting only the admin key, before any body is read. */
 export const adminOnly =
-  (adminKey: string | undefined): Middleware =>
-  (ctx, next) => {
-    requireAdmin(ctx.get('Authorization'), adminKey);
+  (adminKey: string | undefined, limits: RateLimits): Middleware =>
+  async (ctx, next) => {
+    await checkAdmin(ctx, adminKey, limits);
     return next();
   };

@@ -22,7 +22,7 @@ export function createCallerGate(config: AgoraConfig, deps: ProviderDeps): Calle
   return {
     middleware: auth.middleware(),
     async verify(ctx) {
-      ctx.state.caller = await auth.verify(ctx.get('authorization') || undefined);
+      await auth.check(ctx);
       return callerOf(ctx);
     },
   };

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { jsonBody } from '../../src/http/json-body';
 import { noStore } from '../../src/http/token-response';
 import type { ProviderDeps } from '../../src/provider';
-import { adminOnly, requireAdmin } from './admin';
+import { adminOnly, checkAdmin } from './admin';
 import { callerOf, type CallerGate } from './caller';
 import { splitRte, type AgoraCompat } from './compat';
 import type { AgoraConfig } from './config';
@@ -36,7 +36,7 @@ export function agoraCompatRouter(
   const authorized = <R extends TokenRequest>(ctx: Context, request: R) =>
     issuer.authorize(request, callerOf(ctx));
   const pathAndQuery = (ctx: Context) => ({ ...fields(ctx), ...ctx.params });
-  const admin = adminOnly(config.adminKey);
+  const admin = adminOnly(config.adminKey, deps.limits);
 
   router.get('/ping', (ctx) => {
     ctx.body = { message: 'pong' };
@@ -61,7 +61,7 @@ export function agoraCompatRouter(
   router.post('/getToken', jsonBody(), async (ctx) => {
     const request = compat.getToken(fields(ctx));
     if (request.type === 'chat_app') {
-      requireAdmin(ctx.get('Authorization'), config.adminKey);
+      await checkAdmin(ctx, config.adminKey, deps.limits);
       return send(ctx, { token: mint(request) });
     }
     send(ctx, { token: mint(issuer.authorize(request, await gate.verify(ctx))) });

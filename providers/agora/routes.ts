@@ -63,7 +63,7 @@ export function agoraRouter(
   tokenRoute(
     '/chat/app',
     (ctx) => issuer.mint(issuer.parseChatApp(fields(ctx))),
-    adminOnly(config.adminKey),
+    adminOnly(config.adminKey, deps.limits),
   );
   router.post('/inspect', jsonBody(), (ctx) => {
     const { token, ...use } = parseInput(inspectRequest, fields(ctx));

@@ -13,6 +13,7 @@ export const bentleyEnv = {
   BENTLEY_CALLER_ISSUER: ['ITM_TOKEN_SERVER_AUTH0_DOMAIN'],
   BENTLEY_CALLER_AUDIENCE: [],
   BENTLEY_CALLER_ALGORITHMS: [],
+  BENTLEY_TOKEN_CACHE_KEY: ['TOKEN_CACHE_KEY'],
 } as const satisfies Record<string, readonly string[]>;
 
 const required = (rest: z.ZodString = z.string()) =>
@@ -67,6 +68,18 @@ export const bentleyConfigSchema = z.object({
     .max(120_000, 'must be at most 120000 milliseconds')
     .default(10_000),
   BENTLEY_CALLER_ISSUER: issuer,
+  BENTLEY_TOKEN_CACHE_KEY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const key = /^[0-9a-f]{64}$/i.test(value)
+        ? Buffer.from(value, 'hex')
+        : Buffer.from(value, 'base64url');
+      if (key.length === 32) return key;
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+      return z.NEVER;
+    }),
   BENTLEY_CALLER_AUDIENCE: z.string().trim().optional(),
   BENTLEY_CALLER_ALGORITHMS: z
     .string()

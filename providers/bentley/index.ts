@@ -23,6 +23,7 @@ export const bentleyProvider = defineProvider({
     return {
       router: tokenRouter(service, authenticate, deps.clock),
       rootRouter: compatRouter(service, authenticate),
+      ready: () => service.ready(),
       close: async () => service.close(),
     };
   },

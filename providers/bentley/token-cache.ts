@@ -13,7 +13,7 @@ export interface CachedToken {
 }
 
 /** How an answer was obtained. */
-export type CacheResult = 'hit' | 'fetched' | 'stale';
+export type CacheResult = 'hit' | 'fetched' | 'stale' | 'shared' | 'refreshing';
 
 /** A single-flight cache of upstream tokens. */
 export interface TokenCache {
@@ -31,6 +31,18 @@ export interface TokenCache {
 /** Refresh ahead of expiry by min(60 s, half the lifetime). */
 export const refreshMarginMs = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 2);
 
+/** A token as cached: its lifetime counts from `sentAt`, when its request left. */
+export function cachedToken(issued: IssuedToken, sentAt: number): CachedToken {
+  const lifetimeMs = issued.expiresIn * 1000;
+  return {
+    accessToken: issued.accessToken,
+    tokenType: issued.tokenType,
+    scope: issued.scope,
+    expiresAt: sentAt + lifetimeMs,
+    refreshAt: sentAt + lifetimeMs - refreshMarginMs(lifetimeMs),
+  };
+}
+
 /** Creates an empty {@link TokenCache} whose times are read from `clock`. */
 export function createTokenCache(clock: Clock): TokenCache {
   const entries = new Map<string, CachedToken>();
@@ -41,14 +53,7 @@ export function createTokenCache(clock: Clock): TokenCache {
     const sentAt = clock.now();
     const flight = load()
       .then((issued) => {
-        const lifetimeMs = issued.expiresIn * 1000;
-        const token: CachedToken = {
-          accessToken: issued.accessToken,
-          tokenType: issued.tokenType,
-          scope: issued.scope,
-          expiresAt: sentAt + lifetimeMs,
-          refreshAt: sentAt + lifetimeMs - refreshMarginMs(lifetimeMs),
-        };
+        const token = cachedToken(issued, sentAt);
         entries.set(key, token);
         return token;
       })

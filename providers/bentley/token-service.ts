@@ -1,7 +1,10 @@
 import type { ProviderDeps } from '../../src/provider';
 import type { BentleyConfig } from './config';
 import { createTokenEndpointResolver } from './discovery';
-import { createTokenCache } from './token-cache';
+import { createHash } from 'node:crypto';
+import { createSharedTokenCache } from './shared-token-cache';
+import { createTokenCache, type TokenCache } from './token-cache';
+import { cacheKeyOf, createTokenCipher } from './token-cipher';
 import { requestClientCredentials } from './token-client';
 
 /** A token as answered to callers: `expiresIn` is what remains of its lifetime. */
@@ -15,6 +18,8 @@ export interface ServedToken {
 /** The provider's logic, free of HTTP routing. */
 export interface TokenService {
   getToken(): Promise<ServedToken>;
+  /** Fails while the cluster's token cache is out of reach (each instance caches alone). */
+  ready(): Promise<void>;
   close(): void;
 }
 
@@ -24,7 +29,7 @@ export interface TokenService {
  */
 export function createTokenService(
   config: BentleyConfig,
-  deps: Pick<ProviderDeps, 'fetch' | 'clock' | 'metrics' | 'logger'>,
+  deps: Pick<ProviderDeps, 'fetch' | 'clock' | 'metrics' | 'logger' | 'store'>,
 ): TokenService {
   const { clock, metrics, logger } = deps;
   const cacheResults = metrics.counter(
@@ -37,17 +42,35 @@ export function createTokenService(
     'outcome',
   ]);
   const closing = new AbortController();
-  const cache = createTokenCache(clock);
+  // With a shared store, one IMS token serves the whole cluster; otherwise this instance.
+  const cache: TokenCache & { alone?(): boolean } =
+    deps.store.kind === 'redis'
+      ? createSharedTokenCache({
+          store: deps.store.open('tokens'),
+          cipher: createTokenCipher(
+            cacheKeyOf(config.BENTLEY_TOKEN_CACHE_KEY, config.BENTLEY_CLIENT_SECRET),
+          ),
+          clock,
+          lockMs: config.BENTLEY_UPSTREAM_TIMEOUT + 1_000,
+          waitMs: 2 * config.BENTLEY_UPSTREAM_TIMEOUT + 1_000,
+          logger,
+        })
+      : createTokenCache(clock);
   const resolveEndpoint = createTokenEndpointResolver({
     tokenUrl: config.BENTLEY_TOKEN_URL,
     authority: config.BENTLEY_AUTHORITY,
   });
-  const key = JSON.stringify([
-    config.BENTLEY_TOKEN_URL ?? config.BENTLEY_AUTHORITY,
-    config.BENTLEY_CLIENT_ID,
-    config.BENTLEY_SCOPE,
-    config.BENTLEY_AUDIENCE ?? '',
-  ]);
+  // Names the entry in the shared store: a hash, so that no setting shows in a key.
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([
+        config.BENTLEY_TOKEN_URL ?? config.BENTLEY_AUTHORITY,
+        config.BENTLEY_CLIENT_ID,
+        config.BENTLEY_SCOPE,
+        config.BENTLEY_AUDIENCE ?? '',
+      ]),
+    )
+    .digest('base64url');
 
   const load = async () => {
     const call = {
@@ -97,6 +120,11 @@ export function createTokenService(
         scope: token.scope,
         expiresIn: Math.floor((token.expiresAt - clock.now()) / 1000),
       };
+    },
+    async ready() {
+      if (cache.alone?.()) {
+        throw new Error('store unavailable: IMS tokens are cached per instance');
+      }
     },
     close: () => closing.abort(),
   };

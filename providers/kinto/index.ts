@@ -15,6 +15,8 @@ export const maxSessionDataBytes = 8 * 1024;
 export const kintoProvider = defineProvider({
   id: 'kinto',
   title: 'KintoHub-style sessions',
+  // The proxy carries applications' own traffic, not just token requests.
+  rateLimit: '1200/m',
   env: { KINTO_CONFIG: [], KINTO_SESSION_TTL: [], KINTO_MAX_SESSIONS: [], KINTO_MAX_BODY: [] },
   configSchema: kintoConfigSchema,
   async create(config, deps) {

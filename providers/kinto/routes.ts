@@ -51,6 +51,7 @@ export function kintoRoutes(r: KintoRouteDeps): Router {
     const token = tokenOf(ctx);
     const session = await sessions.get(token);
     if (!session) throw unauthorized('the session token is invalid or expired');
+    await deps.limits.principal(ctx, `session:${session.id}`);
     return { token, session };
   };
 
@@ -58,14 +59,17 @@ export function kintoRoutes(r: KintoRouteDeps): Router {
 
   router.post('/token', jsonBody(), async (ctx) => {
     const { clientId, clientSecret } = parseInput(credentialsSchema, requestInput(ctx));
+    await deps.limits.beforeSecretCheck(ctx);
     const client = await r.checkClient(clientId, clientSecret);
     if (!client) {
+      await deps.limits.secretCheckFailed(ctx);
       tokens.inc({ outcome: 'rejected' });
       deps.logger.info('client credentials rejected', {
         clientId: setup.clients.has(clientId) ? clientId : '(unknown)',
       });
       throw unauthorized('invalid client id or secret');
     }
+    await deps.limits.principal(ctx, `client:${client.clientId}`);
     const { token } = await sessions.create(client.clientId);
     tokens.inc({ outcome: 'issued' });
     sendToken(ctx, deps.clock, {

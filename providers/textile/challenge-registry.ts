@@ -37,10 +37,12 @@ export interface ChallengeRegistryOptions {
   ttlMs: number;
   maxPending: number;
   clock: Clock;
+  /** Starts every challenge id: the instance holding it, so another one can reach it. */
+  idPrefix?: string;
 }
 
 export function createChallengeRegistry(options: ChallengeRegistryOptions): ChallengeRegistry {
-  const { ttlMs, maxPending, clock } = options;
+  const { ttlMs, maxPending, clock, idPrefix } = options;
   const pending = new Map<string, PendingChallenge & { timer: NodeJS.Timeout }>();
   let reserved = 0;
 
@@ -75,7 +77,8 @@ export function createChallengeRegistry(options: ChallengeRegistryOptions): Chal
       return {
         fill(publicKey, stream) {
           release();
-          const challengeId = randomBytes(32).toString('base64url');
+          const random = randomBytes(32).toString('base64url');
+          const challengeId = idPrefix ? `${idPrefix}.${random}` : random;
           const expiresAt = clock.now() + ttlMs;
           // Real time bounds the hub stream even when tests drive the clock.
           const timer = setTimeout(() => {

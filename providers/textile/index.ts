@@ -19,13 +19,13 @@ export const textileProvider = defineProvider({
     TEXTILE_HUB_TIMEOUT: [],
   },
   configSchema: textileConfigSchema,
-  create(config, deps) {
+  async create(config, deps) {
     if (config.TEXTILE_HUB_URL === hostedHubUrl) {
       deps.logger.warn(
         'TEXTILE_HUB_URL is the hosted hub, retired in January 2023; point it at a self-hosted hubd',
       );
     }
-    const service = createTextileService(config, deps);
+    const service = await createTextileService(config, deps);
     const sockets = createTokenSocketServer({
       service,
       logger: deps.logger,
@@ -35,7 +35,7 @@ export const textileProvider = defineProvider({
       router: textileRoutes(service),
       webSockets: { '/token/ws': sockets.upgrade },
       async close() {
-        service.close();
+        await service.close();
         await sockets.close();
       },
     };

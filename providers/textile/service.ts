@@ -2,6 +2,7 @@ import { createUserAuth } from '@textile/hub';
 import type { ProviderDeps } from '../../src/provider';
 import { GatewayError, invalidRequest } from '../../src/errors';
 import { createChallengeRegistry } from './challenge-registry';
+import { createChallengeRelay } from './challenge-relay';
 import type { TextileConfig } from './config';
 import { createHubClient } from './hub-client';
 import { parseBase64, parsePrivateKey, parsePublicKey, signatureLength } from './identity';
@@ -48,7 +49,7 @@ export interface TextileService {
   openChallenge(publicKey: unknown): Promise<ChallengeAnswer>;
   answerChallenge(challengeId: unknown, signature: unknown): Promise<TokenAnswer>;
   holdChallenge(publicKey: unknown, field: string): Promise<HeldChallenge>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 const privateKeyDisabled = () =>
@@ -57,10 +58,10 @@ const privateKeyDisabled = () =>
     'sending a private key is disabled on this gateway; use the challenge flow: POST /api/textile/token/challenge {publicKey}, then POST /api/textile/token {challengeId, signature}, or the WebSocket /api/textile/token/ws',
   );
 
-export function createTextileService(
+export async function createTextileService(
   config: TextileConfig,
-  deps: Pick<ProviderDeps, 'clock' | 'logger' | 'metrics'>,
-): TextileService {
+  deps: Pick<ProviderDeps, 'clock' | 'logger' | 'metrics' | 'store'>,
+): Promise<TextileService> {
   const { clock, logger, metrics } = deps;
   const hub = createHubClient({
     url: config.TEXTILE_HUB_URL,
@@ -71,11 +72,28 @@ export function createTextileService(
     observe: (stage, outcome, seconds) =>
       metrics.upstream('textile', `hub_${stage}`, outcome, seconds),
   });
+  // With a shared store, the second step of the HTTP challenge flow may reach any instance.
+  const relay =
+    deps.store.kind === 'redis'
+      ? await createChallengeRelay<TokenAnswer>({
+          store: deps.store,
+          answerHere: (challengeId, signature) => answerHere(challengeId, signature),
+          waitMs: config.TEXTILE_HUB_TIMEOUT * 1000 + 1_000,
+          logger,
+        })
+      : undefined;
   const registry = createChallengeRegistry({
     ttlMs: config.TEXTILE_CHALLENGE_TTL * 1000,
     maxPending: config.TEXTILE_MAX_PENDING,
     clock,
+    idPrefix: relay?.instanceId,
   });
+
+  const answerHere = async (challengeId: string, signature: Uint8Array) => {
+    const pending = registry.take(challengeId);
+    const token = await pending.stream.answer(signature);
+    return issue(token, pending.publicKey, 'challenge');
+  };
 
   const issue = async (token: string, identity: string, flow: Flow): Promise<TokenAnswer> => {
     const expiresIn = config.TEXTILE_USERAUTH_TTL;
@@ -135,13 +153,12 @@ export function createTextileService(
       if (challengeId === undefined || challengeId === '') {
         throw invalidRequest('challengeId', 'challengeId is required');
       }
-      if (typeof challengeId !== 'string') {
+      if (typeof challengeId !== 'string' || challengeId.length > 200) {
         throw invalidRequest('challengeId', 'challengeId must be the string from the challenge');
       }
       const sig = parseBase64(signature, 'signature', signatureLength);
-      const pending = registry.take(challengeId);
-      const token = await pending.stream.answer(sig);
-      return issue(token, pending.publicKey, 'challenge');
+      const holder = relay?.holderOf(challengeId);
+      return holder ? relay!.forward(holder, challengeId, sig) : answerHere(challengeId, sig);
     },
 
     async holdChallenge(value, field) {
@@ -164,9 +181,10 @@ export function createTextileService(
       };
     },
 
-    close() {
+    async close() {
       registry.close();
       hub.close();
+      await relay?.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { GatewayError } from '../errors';
-import type { KeyValueStore, StoreFactory, StoreOptions } from './store';
+import type { Channels, KeyValueStore, MessageHandler, StoreFactory, StoreOptions } from './store';
 
 interface Entry {
   value: string;
@@ -46,8 +46,16 @@ function createMemoryStore(clock: Clock, options: StoreOptions): KeyValueStore &
       }
       entries.set(key, { value, expiresAt: clock.now() + ttlMs });
     },
+    async setIfAbsent(key, value, ttlMs) {
+      if (live(key)) return false;
+      await this.set(key, value, ttlMs);
+      return true;
+    },
     async delete(key) {
       return live(key) !== undefined && entries.delete(key);
+    },
+    async deleteIfEquals(key, value) {
+      return live(key)?.value === value && entries.delete(key);
     },
     async update(key, change, ttlMs) {
       const entry = live(key);
@@ -60,6 +68,28 @@ function createMemoryStore(clock: Clock, options: StoreOptions): KeyValueStore &
   };
 }
 
+/** Channels within this process: delivered asynchronously, as Redis would. */
+export function createMemoryChannels(): Channels {
+  const subscribers = new Map<string, Set<MessageHandler>>();
+  return {
+    async publish(channel, message) {
+      const handlers = [...(subscribers.get(channel) ?? [])];
+      queueMicrotask(() => handlers.forEach((handler) => handler(message)));
+      return handlers.length;
+    },
+    async subscribe(channel, handler) {
+      let handlers = subscribers.get(channel);
+      if (!handlers) subscribers.set(channel, (handlers = new Set()));
+      const own = (message: string) => handler(message);
+      handlers.add(own);
+      return async () => {
+        handlers.delete(own);
+        if (handlers.size === 0) subscribers.delete(channel);
+      };
+    },
+  };
+}
+
 /** Stores that live in this process; the default when `REDIS_URL` is not set. */
 export function createMemoryStoreFactory(clock: Clock): StoreFactory {
   const stores: Array<{ sweep(): void }> = [];
@@ -67,6 +97,7 @@ export function createMemoryStoreFactory(clock: Clock): StoreFactory {
   timer.unref();
   return {
     kind: 'memory',
+    ...createMemoryChannels(),
     open(_name, options = {}) {
       const store = createMemoryStore(clock, options);
       stores.push(store);

@@ -1,11 +1,17 @@
-import Redis from 'ioredis';
-import { GatewayError } from '../errors';
-import type { KeyValueStore, StoreFactory } from './store';
+import type Redis from 'ioredis';
+import { GatewayError, StoreUnavailableError } from '../errors';
+import type { KeyValueStore, MessageHandler, StoreFactory } from './store';
 
 const compareAndSet = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
+end
+return 0`;
+
+const deleteIfEquals = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
 end
 return 0`;
 
@@ -22,10 +28,7 @@ export interface RedisStoreOptions {
   observe?(outcome: 'ok' | 'unavailable', seconds: number): void;
 }
 
-const unavailable = () =>
-  new GatewayError('unavailable', 'the shared store (Redis) is unavailable', undefined, {
-    'Retry-After': '1',
-  });
+const unavailable = () => new StoreUnavailableError();
 
 /**
  * Runs `operation` within `ms`: a stalled or unreachable Redis becomes a 503 by then, never a
@@ -66,9 +69,14 @@ function bounded<T>(
  * waiting in its offline queue, and reconnection is retried every half second at most, so
  * service resumes soon after Redis answers again.
  */
-export function createRedisStoreFactory(options: RedisStoreOptions): StoreFactory {
+export function createRedisStoreFactory(
+  options: RedisStoreOptions,
+): StoreFactory & { redis: Redis } {
   const { url, keyPrefix = 'tokengate:', timeoutMs = 1_000, observe } = options;
-  const redis = new Redis(url, {
+  // Loaded only when used: ioredis costs a gateway without Redis memory for nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, {
     lazyConnect: false,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 1,
@@ -88,8 +96,14 @@ export function createRedisStoreFactory(options: RedisStoreOptions): StoreFactor
       async set(key, value, ttlMs) {
         await call(() => redis.set(k(key), value, 'PX', ttl(ttlMs)));
       },
+      async setIfAbsent(key, value, ttlMs) {
+        return (await call(() => redis.set(k(key), value, 'PX', ttl(ttlMs), 'NX'))) === 'OK';
+      },
       async delete(key) {
         return (await call(() => redis.del(k(key)))) > 0;
+      },
+      async deleteIfEquals(key, value) {
+        return (await call(() => redis.eval(deleteIfEquals, 1, k(key), value))) === 1;
       },
       update(key, change, ttlMs) {
         return call(async () => {
@@ -118,12 +132,49 @@ export function createRedisStoreFactory(options: RedisStoreOptions): StoreFactor
       },
     };
   };
+  // Subscribing takes a connection of its own; it is opened on the first subscription.
+  let subscriber: Redis | undefined;
+  const handlers = new Map<string, Set<MessageHandler>>();
+  const subscriberConnection = () => {
+    if (subscriber) return subscriber;
+    subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: timeoutMs });
+    subscriber.on('error', () => {});
+    subscriber.on('message', (channel: string, message: string) => {
+      handlers.get(channel)?.forEach((handler) => handler(message));
+    });
+    return subscriber;
+  };
+  const channelName = (channel: string) => `${keyPrefix}${channel}`;
+
   return {
     kind: 'redis',
+    redis,
     open,
+    publish: (channel, message) => call(() => redis.publish(channelName(channel), message)),
+    async subscribe(channel, handler) {
+      const name = channelName(channel);
+      let set = handlers.get(name);
+      if (!set) {
+        handlers.set(name, (set = new Set()));
+        await call(() => subscriberConnection().subscribe(name)).catch((error: unknown) => {
+          handlers.delete(name);
+          throw error;
+        });
+      }
+      const own: MessageHandler = (message) => handler(message);
+      set.add(own);
+      return async () => {
+        set.delete(own);
+        if (set.size > 0 || handlers.get(name) !== set) return;
+        handlers.delete(name);
+        await call(() => subscriberConnection().unsubscribe(name)).catch(() => undefined);
+      };
+    },
     ping: () => call(() => redis.ping()).then(() => undefined),
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all(
+        [redis, subscriber].map((client) => client?.quit().catch(() => client.disconnect())),
+      );
     },
   };
 }

@@ -16,7 +16,14 @@ export async function startGateway(
   const logs: string[] = [];
   const gateway = await createGateway({
     ...options,
-    env: { HOST: '127.0.0.1', PORT: '0', ...options.env },
+    // Tests send many requests from one address: limits are on only where a test asks.
+    env: {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      RATE_LIMIT: 'off',
+      RATE_LIMIT_FAILURES: 'off',
+      ...options.env,
+    },
     writeLog: (line) => logs.push(line),
     defaultMetrics: options.defaultMetrics ?? false,
   });
