@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { CallerAuth, CallerAuthSettings } from './caller-auth';
+import type { CliHost } from './cli/host';
 import type { Clock } from './clock';
 import type { Client } from './http/client';
 import type { WebSocketHandler } from './http/upgrade';
@@ -86,6 +87,11 @@ export interface ProviderDefinition<Config = unknown> {
   /** Aliases this provider's tutorials use for core variables, e.g. `{ PORT: ['ITM_TOKEN_SERVER_PORT'] }`. */
   coreEnvAliases?: Partial<Record<'HOST' | 'PORT', readonly string[]>>;
   create(config: Config, deps: ProviderDeps): ProviderInstance | Promise<ProviderInstance>;
+  /**
+   * Adds the provider's commands to the `tokengate` CLI (`inspect`, `mint <id>`…). They must
+   * call the same functions as the provider's routes, not copies.
+   */
+  cli?(host: CliHost): void;
   /** Starts local stand-ins for `npm run demo`; load heavy test helpers lazily inside. */
   demo?(): Promise<DemoStandIn>;
 }

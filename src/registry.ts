@@ -33,7 +33,11 @@ export interface EnabledProvider {
   config: unknown;
 }
 
-function readProviderEnv(definition: ProviderDefinition, env: NodeJS.ProcessEnv): ProviderEnv {
+/** A provider's variables from `env`, each under its canonical name (aliases resolved). */
+export function readProviderEnv(
+  definition: ProviderDefinition,
+  env: NodeJS.ProcessEnv,
+): ProviderEnv {
   return Object.fromEntries(
     Object.entries(definition.env).map(([name, aliases]) => [
       name,

@@ -93,6 +93,22 @@ describe('a production install of a built tree', () => {
     expect(result.healthyAfterMs).toBeLessThan(10_000);
   }, 30_000);
 
+  it('runs the tokengate CLI from the production install', async () => {
+    const { stdout } = await run(process.execPath, ['scripts/tokengate.cjs', '--help'], {
+      cwd: dir,
+    });
+    expect(stdout).toContain('check-config');
+    const checked = await run(
+      process.execPath,
+      ['scripts/tokengate.cjs', '--json', 'check-config'],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH, ...agoraEnv },
+      },
+    );
+    expect(JSON.parse(checked.stdout)).toMatchObject({ valid: true, enabled: ['agora'] });
+  });
+
   it('says what to run when the tree is not built', async () => {
     const unbuilt = mkdtempSync(join(tmpdir(), 'tokengate-unbuilt-'));
     try {

@@ -1,5 +1,6 @@
 import { defineProvider } from '../../src/provider';
 import { createCallerGate } from './caller';
+import { agoraCli } from './cli';
 import { createCompat } from './compat';
 import { agoraCompatRouter } from './compat-routes';
 import { agoraConfigSchema, agoraEnv, type AgoraConfig } from './config';
@@ -20,6 +21,7 @@ export const agoraProvider = defineProvider<AgoraConfig>({
     const compat = createCompat(config);
     return { router, rootRouter: agoraCompatRouter(config, compat, issuer, gate, deps) };
   },
+  cli: (host) => agoraCli(host, () => host.config(agoraProvider) as AgoraConfig | undefined),
   // require, not import(): loaded only by `npm run demo` (its caller IdP is oidc-provider, a dev
   // dependency), and this CommonJS build cannot import() an extension-less TypeScript path.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

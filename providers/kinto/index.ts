@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { defineProvider } from '../../src/provider';
 import { createSessionStore } from '../../src/session-store';
+import { kintoCli } from './cli';
 import { createClientCheck } from './credentials';
 import { kintoConfigSchema } from './env';
 import { kintoRoutes } from './routes';
@@ -50,6 +51,7 @@ export const kintoProvider = defineProvider({
       },
     };
   },
+  cli: kintoCli,
   // require, not import(): this CommonJS build cannot import() an extension-less TypeScript path.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   demo: async () => (require('./demo') as typeof import('./demo')).startKintoDemo(),

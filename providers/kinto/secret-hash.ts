@@ -37,7 +37,7 @@ const base64url = /^[A-Za-z0-9_-]+$/;
 export function parseSecretHash(text: string): SecretHash | string {
   const parts = text.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') {
-    return 'must be a scrypt hash "scrypt$N$r$p$salt$hash" (see npm run kinto:hash-secret)';
+    return 'must be a scrypt hash "scrypt$N$r$p$salt$hash" (see tokengate kinto hash-secret)';
   }
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   if (!isPowerOfTwo(N) || N < 2 ** 10 || N > 2 ** 17) {
