@@ -1,5 +1,6 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
 import { GatewayError } from './errors';
 import { createJwksKeySource, JwksUnavailableError, readIssuerJson } from './jwks';
@@ -88,6 +89,25 @@ function reasonOf(error: unknown): string {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Caller tokens must be signed asymmetrically: a shared secret would let callers forge them. */
+const asymmetric = new Set(
+  ['RS', 'PS', 'ES'].flatMap((family) => ['256', '384', '512'].map((bits) => family + bits)),
+).add('EdDSA');
+
+/** A `<ID>_CALLER_ALGORITHMS` variable: a comma list of asymmetric JWS algorithms. */
+export const callerAlgorithmsField = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) => list.length > 0 && list.every((alg) => asymmetric.has(alg)),
+    'must be asymmetric JWS algorithms, comma separated (e.g. RS256,ES256)',
+  );
 
 /** A claim jose accepts but the gateway does not; the message is the reason shown. */
 class ClaimRejected extends Error {}

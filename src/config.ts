@@ -92,6 +92,21 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = '')
   });
 }
 
+/**
+ * Where in a config file a problem is: `services[2].writes[0]`, `services[1].reads["auth-userId"]`.
+ */
+export function describePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) =>
+      typeof key === 'number'
+        ? `[${key}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(key))
+          ? `${i === 0 ? '' : '.'}${String(key)}`
+          : `[${JSON.stringify(String(key))}]`,
+    )
+    .join('');
+}
+
 /** Empty strings count as unset, as they do in most `.env` tooling. */
 export const present = (value: string | undefined) =>
   value !== undefined && value.trim() !== '' ? value : undefined;

@@ -181,6 +181,15 @@ describe('HTTP hygiene', () => {
     expect((await call(`${gw.url}/api/sample/token?user=%E2%82%AC`)).body.token).toBe('t-€');
   });
 
+  it('refuses a path whose percent-encoding does not decode', async () => {
+    for (const path of ['/sample-compat%E0%A4%A', '/api/sample/token%FF', '/api/%zz']) {
+      const res = await call(`${gw.url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.field).toBe('path');
+    }
+    expect((await call(`${gw.url}/api/sample/token%3Fx?user=a`)).status).toBe(404);
+  });
+
   it('refuses a request with two Host headers', async () => {
     const { text } = await exchange(
       gw.url,

@@ -1,21 +1,8 @@
 import { z } from 'zod';
+import { callerAlgorithmsField } from '../../src/caller-auth';
 import type { AgoraKeys } from './inspect';
 import { hex32, maxExpirySeconds } from './limits';
 import { loadPolicy, type AgoraPolicy } from './policy';
-
-/** Caller tokens must be signed asymmetrically: a shared secret would let callers forge them. */
-const asymmetric = new Set([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-]);
 
 const httpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 
@@ -67,19 +54,7 @@ export const agoraConfigSchema = z
       .refine(httpUrl, "must be an http(s) URL: the exact iss of your callers' tokens")
       .optional(),
     AGORA_CALLER_AUDIENCE: z.string().trim().optional(),
-    AGORA_CALLER_ALGORITHMS: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      )
-      .refine(
-        (algorithms) => algorithms.length > 0 && algorithms.every((alg) => asymmetric.has(alg)),
-        'must be asymmetric JWS algorithms, comma separated (e.g. RS256,ES256)',
-      )
-      .optional(),
+    AGORA_CALLER_ALGORITHMS: callerAlgorithmsField.optional(),
     AGORA_POLICY: z
       .string()
       .transform((path, ctx): AgoraPolicy => {

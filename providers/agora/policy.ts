@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describePath } from '../../src/config';
 import { parseChannelPattern, type ChannelPattern } from './channel-pattern';
 import { maxExpirySeconds } from './limits';
 import { tokenTypes, type TokenType } from './requests';
@@ -84,12 +85,6 @@ const policyFile = z.strictObject({
     .optional(),
   grants: z.array(grant).min(1, 'must hold at least one grant'),
 });
-
-/** `grants[1].channels[0]`, `identity.uid`. */
-const describePath = (path: readonly PropertyKey[]) =>
-  path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
 
 /** A checked policy, or every problem naming its entry. */
 export type PolicyResult = { ok: true; policy: AgoraPolicy } | { ok: false; problems: string[] };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callerAlgorithmsField } from '../../src/caller-auth';
 
 /** Canonical variables and the iTwin mobile sample's names accepted for them. */
 export const bentleyEnv = {
@@ -35,19 +36,6 @@ const issuer = required()
   )
   .pipe(httpUrl('must be an https URL or an Auth0 domain'));
 
-const asymmetric = new Set([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-]);
-
 /** The Bentley provider's configuration, parsed from the variables above. */
 export const bentleyConfigSchema = z.object({
   BENTLEY_CLIENT_ID: required(z.string().min(1, 'is required')),
@@ -81,19 +69,7 @@ export const bentleyConfigSchema = z.object({
       return z.NEVER;
     }),
   BENTLEY_CALLER_AUDIENCE: z.string().trim().optional(),
-  BENTLEY_CALLER_ALGORITHMS: z
-    .string()
-    .default('RS256')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (list) => list.length > 0 && list.every((alg) => asymmetric.has(alg)),
-      'must be asymmetric JWS algorithms, comma separated (e.g. RS256,ES256)',
-    ),
+  BENTLEY_CALLER_ALGORITHMS: z.string().default('RS256').pipe(callerAlgorithmsField),
 });
 
 export type BentleyConfig = z.infer<typeof bentleyConfigSchema>;

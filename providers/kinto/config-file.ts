@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describePath } from '../../src/config';
 import { parseSecretHash, type SecretHash } from './secret-hash';
 
 /** A client app allowed to open sessions. */
@@ -108,19 +109,6 @@ const fileSchema = z.strictObject({
     }),
   ),
 });
-
-/** `services[2].writes[0]`, `services[1].reads["auth-userId"]`. */
-export function describePath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) =>
-      typeof key === 'number'
-        ? `[${key}]`
-        : /^[A-Za-z_$][\w$]*$/.test(String(key))
-          ? `${i === 0 ? '' : '.'}${String(key)}`
-          : `[${JSON.stringify(String(key))}]`,
-    )
-    .join('');
-}
 
 /** The result of checking a config: the setup, or every problem naming its entry. */
 export type ConfigResult = { ok: true; setup: KintoSetup } | { ok: false; problems: string[] };

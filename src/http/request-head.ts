@@ -18,8 +18,8 @@ export function checkedHost(value: string | undefined, field: string): string {
 /**
  * Refuses a request head that Node parsed but would hand over changed or ambiguous: more
  * header fields than {@link maxHeaderFields} (the server keeps one more, so the excess is
- * seen), two `Host` headers (Node keeps the first, a proxy may keep the last), or a `Host`
- * that is not a host.
+ * seen), two `Host` headers (Node keeps the first, a proxy may keep the last), a `Host`
+ * that is not a host, or a path whose percent-encoding does not decode.
  */
 export const checkRequestHead = (): Middleware => (ctx, next) => {
   const raw = ctx.req.rawHeaders;
@@ -33,5 +33,13 @@ export const checkRequestHead = (): Middleware => (ctx, next) => {
   }
   if (hosts > 1) throw invalidRequest('host', 'send exactly one Host header');
   if (hosts === 1) checkedHost(ctx.req.headers.host, 'host');
+  // A route parameter that does not decode would reach the provider as its raw text.
+  if (ctx.path.includes('%')) {
+    try {
+      decodeURIComponent(ctx.path);
+    } catch {
+      throw invalidRequest('path', 'the path is not valid percent-encoded UTF-8');
+    }
+  }
   return next();
 };
