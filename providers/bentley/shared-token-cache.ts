@@ -62,6 +62,12 @@ export function createSharedTokenCache(options: SharedTokenCacheOptions): Shared
       }
       if (await store.setIfAbsent(`lock:${key}`, instance, lockMs)) {
         try {
+          // Another instance may have written the entry between the read above and the lock.
+          const written = await read(key);
+          if (written && clock.now() < written.refreshAt) {
+            copies.set(key, written);
+            return { token: written, result: 'shared' };
+          }
           const sentAt = clock.now();
           const token = cachedToken(await load(), sentAt);
           await store.set(
