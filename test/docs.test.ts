@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { providerDefinitions } from '../providers';
@@ -8,7 +8,10 @@ const read = (path: string) => readFileSync(join(__dirname, '..', path), 'utf8')
 
 describe('documentation', () => {
   const example = read('.env.example');
-  const docs = [read('README.md'), read('docs/agora.md')].join('\n');
+  const docs = [
+    read('README.md'),
+    ...readdirSync(join(__dirname, '..', 'docs')).map((page) => read(`docs/${page}`)),
+  ].join('\n');
   const variables = [
     ...coreVariables,
     ...providerDefinitions.flatMap((d) => [
