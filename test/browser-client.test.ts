@@ -288,7 +288,7 @@ describeInChromium('the browser client in Chromium, against npm run demo', () =>
     });
     // 31 s tokens, renewed 30 s ahead: one a second.
     expect(result.elapsed).toBeGreaterThanOrEqual(1_900);
-    expect(result.elapsed).toBeLessThan(4_000);
+    expect(result.elapsed).toBeLessThan(8_000);
     expect(result.after).toBe(result.stoppedAt);
     expect(result.distinct).toBe(result.after);
   });
@@ -318,13 +318,13 @@ describeInChromium('the browser client in Chromium, against npm run demo', () =>
         forgedWebSocket: await refusal('websocket'),
       };
     });
+    // The hub's token names the identity that proved itself, whichever flow it used.
     for (const auth of [result.http, result.websocket]) {
       expect(Object.keys(auth).sort()).toEqual(['key', 'msg', 'sig', 'token']);
-      expect(auth.token).not.toBe('');
       expect(Date.parse(auth.msg)).toBeGreaterThan(Date.now());
+      const claims = JSON.parse(Buffer.from(auth.token.split('.')[1], 'base64url').toString());
+      expect(claims.sub).toBe(result.publicKey);
     }
-    // The hub gives one identity one token, whichever flow proved it.
-    expect(result.websocket.token).toBe(result.http.token);
     expect(result.forgedHttp).toEqual({ code: 'unauthorized', status: 401 });
     expect(result.forgedWebSocket).toMatchObject({ code: 'invalid_request' });
 

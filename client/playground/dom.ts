@@ -55,32 +55,50 @@ function describeFailure(error: unknown): HTMLElement {
 }
 
 /**
- * Runs a form's action: its submit button is disabled meanwhile, a failure is shown in
- * `output` and the field it names is marked invalid and focused.
+ * Runs a button's action: the button is disabled meanwhile, and a failure is shown in `output`;
+ * in a form, the field the failure names is marked invalid and focused.
  */
+async function run(
+  button: HTMLButtonElement | null,
+  output: HTMLElement,
+  action: () => Promise<Node | void>,
+  form?: HTMLFormElement,
+) {
+  form?.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  if (button) button.disabled = true;
+  try {
+    const shown = await action();
+    if (shown) output.replaceChildren(shown);
+  } catch (error) {
+    output.replaceChildren(describeFailure(error));
+    const field = error instanceof TokengateError && error.field;
+    const input = field ? form?.elements.namedItem(field) : null;
+    if (input instanceof HTMLElement) {
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+/** Runs `action` when `form` is submitted (a click on its submit button, Enter in a field). */
 export function onSubmit(
   form: HTMLFormElement,
   output: HTMLElement,
   action: () => Promise<Node | void>,
 ): void {
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const button = form.querySelector<HTMLButtonElement>('button[type=submit]');
-    form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
-    if (button) button.disabled = true;
-    try {
-      const shown = await action();
-      if (shown) output.replaceChildren(shown);
-    } catch (error) {
-      output.replaceChildren(describeFailure(error));
-      const field = error instanceof TokengateError && error.field;
-      const input = field ? form.elements.namedItem(field) : null;
-      if (input instanceof HTMLElement) {
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-      }
-    } finally {
-      if (button) button.disabled = false;
-    }
+    void run(form.querySelector('button[type=submit]'), output, action, form);
   });
+}
+
+/** Runs `action` when `button` is clicked. */
+export function onClick(
+  button: HTMLButtonElement,
+  output: HTMLElement,
+  action: () => Promise<Node | void>,
+): void {
+  button.addEventListener('click', () => void run(button, output, action));
 }

@@ -1,6 +1,6 @@
 import type { KintoClient, KintoConnection, KintoSession } from '@tokengate/client';
 import { countdown } from './countdown.js';
-import { byId, definitions, filledFields, h, onSubmit } from './dom.js';
+import { byId, definitions, filledFields, h, onClick, onSubmit } from './dom.js';
 
 function sessionCard(session: KintoSession): HTMLElement {
   const data = Object.entries(session.data);
@@ -95,8 +95,8 @@ export function mountKinto(kinto: KintoClient): void {
     return view;
   });
 
-  byId('kinto-refresh').addEventListener('click', () => showSession());
-  byId('kinto-logout').addEventListener('click', async () => {
+  onClick(byId('kinto-refresh'), sessionOutput, showSession);
+  onClick(byId('kinto-logout'), callOutput, async () => {
     await connection?.logout();
     connection = undefined;
     calls.disabled = true;

@@ -32,6 +32,10 @@ export class TokengateError extends Error {
   }
 }
 
+/** The message of something thrown, for an error of ours that wraps it. */
+export const reasonOf = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
 interface ErrorEnvelope {
   error?: { code?: unknown; message?: unknown; field?: unknown };
   requestId?: unknown;

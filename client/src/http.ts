@@ -1,4 +1,4 @@
-import { errorFromResponse, TokengateError } from './errors.js';
+import { errorFromResponse, reasonOf, TokengateError } from './errors.js';
 
 /** Where the gateway is, and how to prove who the caller is. */
 export interface TokengateOptions {
@@ -17,11 +17,10 @@ export interface TokengateOptions {
 
 /** One JSON call to the gateway. */
 export interface JsonCall {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST';
   path: string;
   /** Sent as JSON. */
   body?: unknown;
-  headers?: Record<string, string>;
   /** Adds the caller's bearer token when `callerToken` is set. */
   asCaller?: boolean;
 }
@@ -43,8 +42,7 @@ async function callerHeader(
   try {
     return { authorization: `Bearer ${await callerToken()}` };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TokengateError('caller_token', `callerToken() failed: ${reason}`);
+    throw new TokengateError('caller_token', `callerToken() failed: ${reasonOf(error)}`);
   }
 }
 
@@ -56,8 +54,7 @@ export function createHttp(options: TokengateOptions): GatewayHttp {
     try {
       return await fetch(url(path), init);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new TokengateError('network_error', `cannot reach the gateway: ${reason}`);
+      throw new TokengateError('network_error', `cannot reach the gateway: ${reasonOf(error)}`);
     }
   };
 
@@ -69,12 +66,10 @@ export function createHttp(options: TokengateOptions): GatewayHttp {
         accept: 'application/json',
         ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(call.asCaller ? await callerHeader(options.callerToken) : {}),
-        ...call.headers,
       };
       const body = call.body === undefined ? undefined : JSON.stringify(call.body);
       const response = await send(call.path, { method: call.method, headers, body });
       if (!response.ok) throw await errorFromResponse(response);
-      if (response.status === 204) return undefined as T;
       try {
         return (await response.json()) as T;
       } catch {

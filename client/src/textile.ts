@@ -1,5 +1,5 @@
 import { fromBase64, toBase64 } from './base64.js';
-import { TokengateError } from './errors.js';
+import { reasonOf, TokengateError } from './errors.js';
 import { createHttp, type GatewayHttp, type TokengateOptions } from './http.js';
 
 /**
@@ -84,8 +84,7 @@ function overWebSocket(http: GatewayHttp, identity: TextileIdentity): Promise<Us
           const signature = await identity.sign(Uint8Array.from(message.value.data));
           socket.send(JSON.stringify({ type: 'challenge', sig: toBase64(signature) }));
         } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          fail(new TokengateError('invalid_request', `identity.sign failed: ${reason}`));
+          fail(new TokengateError('invalid_request', `identity.sign failed: ${reasonOf(error)}`));
         }
       }
     };
