@@ -11,7 +11,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY providers ./providers
 COPY standins ./standins
-RUN npm run build
+COPY client ./client
+RUN npm run build && npm run build:client
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -20,6 +21,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY scripts/start.cjs ./scripts/start.cjs
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/client/dist ./client/dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock';
 import type { CoreConfig } from './config';
 import { configure } from './configure';
 import { accessLog } from './http/access-log';
+import { browserAssets } from './http/browser-assets';
 import { clientOf, type TrustProxy } from './http/client';
 import { closeAfterUnreadBody } from './http/connection';
 import { checkRequestHead } from './http/request-head';
@@ -263,6 +264,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ctx.set('Content-Type', metrics.contentType);
   });
   app.use(withAllowedMethods(core));
+  app.use(withAllowedMethods(browserAssets(config.PLAYGROUND)));
   rootRoutes(providers).forEach((routes) => app.use(routes));
 
   const webSockets = new Map(

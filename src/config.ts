@@ -74,6 +74,10 @@ const coreSchema = z.object({
     .min(60, 'must be at least 60 seconds')
     .default(86_400),
   REQUEST_TIMEOUT: milliseconds(100).default(30_000),
+  PLAYGROUND: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 /** The names of the core's variables. */

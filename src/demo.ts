@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     HOST: process.env.HOST ?? '127.0.0.1',
     PORT: process.env.PORT ?? '3000',
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
+    PLAYGROUND: process.env.PLAYGROUND ?? 'true',
     ...Object.assign({}, ...standIns.map((s) => s.standIn.env)),
   };
   const gateway = await createGateway({ env, definitions: providerDefinitions });
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     const standIn = standIns.find((s) => s.id === provider.id)?.standIn;
     lines.push(...(standIn?.banner(running.url) ?? []).map((line) => `   ${line}`), '');
   }
+  if (gateway.config.PLAYGROUND) lines.push(`Playground: ${running.url}/`, '');
   lines.push(
     `Health: curl ${running.url}/readyz    Providers: curl ${running.url}/api/providers`,
     '',
