@@ -1,5 +1,6 @@
-import { Client, type PrivateKey } from '@textile/hub';
+import type { Client, PrivateKey } from '@textile/hub';
 import type { Logger } from '../../src/logger';
+import { textileHub } from './hub-library';
 import { hubFailure, hubTimeout, type HubStage } from './hub-errors';
 
 // No global WebSocket is installed: @textile/grpc-transport opens its sockets through
@@ -119,7 +120,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     });
 
   const connect = async () => {
-    const client = await Client.withKeyInfo({ key, secret }, url);
+    const client = await textileHub().Client.withKeyInfo({ key, secret }, url);
     const cancel = cancellable(client);
     const abort = () => {
       open.delete(abort);

@@ -1,4 +1,5 @@
-import { PrivateKey, PublicKey } from '@textile/hub';
+import type { PrivateKey } from '@textile/hub';
+import { textileHub } from './hub-library';
 import { invalidRequest } from '../../src/errors';
 
 // Canonical strings only: `PublicKey.fromString` also accepts private keys and vice versa.
@@ -14,7 +15,7 @@ export function parsePublicKey(value: unknown, field = 'publicKey'): string {
   if (typeof value !== 'string' || !publicKeyPattern.test(value))
     throw invalidRequest(field, message);
   try {
-    if (PublicKey.fromString(value).toString() === value) return value;
+    if (textileHub().PublicKey.fromString(value).toString() === value) return value;
   } catch {
     // fall through to the 400
   }
@@ -28,9 +29,9 @@ export function parsePrivateKey(value: unknown, field = 'id'): PrivateKey {
   if (typeof value !== 'string' || !privateKeyPattern.test(value))
     throw invalidRequest(field, message);
   try {
-    const key = PrivateKey.fromString(value);
+    const key = textileHub().PrivateKey.fromString(value);
     // The string carries seed ‖ public key; a forged public half would only fail at the hub.
-    if (PrivateKey.fromRawEd25519Seed(key.seed).toString() === value) return key;
+    if (textileHub().PrivateKey.fromRawEd25519Seed(key.seed).toString() === value) return key;
   } catch {
     // fall through to the 400
   }

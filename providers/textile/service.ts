@@ -1,4 +1,4 @@
-import { createUserAuth } from '@textile/hub';
+import { textileHub } from './hub-library';
 import type { ProviderDeps } from '../../src/provider';
 import { GatewayError, invalidRequest } from '../../src/errors';
 import { createChallengeRegistry } from './challenge-registry';
@@ -98,7 +98,7 @@ export async function createTextileService(
   const issue = async (token: string, identity: string, flow: Flow): Promise<TokenAnswer> => {
     const expiresIn = config.TEXTILE_USERAUTH_TTL;
     const expires = new Date(clock.now() + expiresIn * 1000);
-    const { key, sig, msg } = await createUserAuth(
+    const { key, sig, msg } = await textileHub().createUserAuth(
       config.TEXTILE_USER_API_KEY,
       config.TEXTILE_USER_API_SECRET,
       expires,
