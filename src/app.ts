@@ -17,6 +17,7 @@ import { requestId } from './http/request-id';
 import type { WebSocketHandler } from './http/upgrade';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { apiReference } from './openapi/api-reference';
 import type { ProviderDefinition, ProviderDeps, ProviderInstance } from './provider';
 import { createStoreFactory } from './stores/create-store-factory';
 import type { StoreFactory } from './stores/store';
@@ -264,7 +265,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ctx.set('Content-Type', metrics.contentType);
   });
   app.use(withAllowedMethods(core));
-  app.use(withAllowedMethods(browserAssets(config.PLAYGROUND)));
+  const assets = browserAssets(config.PLAYGROUND);
+  app.use(withAllowedMethods(assets));
+  app.use(apiReference(providers, [...listRoutes(core, ''), ...listRoutes(assets, '')]));
   rootRoutes(providers).forEach((routes) => app.use(routes));
 
   const webSockets = new Map(

@@ -9,6 +9,7 @@ import type { WebSocketHandler } from './http/upgrade';
 import type { Logger } from './logger';
 import type { RateLimits } from './rate-limits';
 import type { Metrics } from './metrics';
+import type { RouteDoc } from './openapi/route-doc';
 import type { StoreFactory } from './stores/store';
 
 /** Raw environment values of one provider, keyed by the canonical variable name. */
@@ -49,6 +50,8 @@ export interface ProviderInstance {
    * handshake and refuses bad ones; a handler only sees well-formed GET handshakes.
    */
   webSockets?: Record<string, WebSocketHandler>;
+  /** Its routes as `GET /openapi.json` describes them; routes without one are flagged there. */
+  docs?: readonly RouteDoc[];
   /** Resolves when the provider can serve; rejects with the reason otherwise. */
   ready?(): Promise<void>;
   /** Releases sockets, timers and pending work at shutdown. */

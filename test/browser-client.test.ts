@@ -414,7 +414,7 @@ describeInChromium('the browser client in Chromium, against npm run demo', () =>
 
   it('sends callerToken() as the bearer to Bentley and Agora’s minting routes', async () => {
     const issuer = /caller IdP (http:\/\/\S+)/.exec(demo.banner)![1]!;
-    const granted = await call(`${issuer}/token`, {
+    const granted = await fetch(`${issuer}/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${callerClient.id}:${callerClient.secret}`).toString('base64')}`,
@@ -426,7 +426,7 @@ describeInChromium('the browser client in Chromium, against npm run demo', () =>
         resource: callerAudience,
       }),
     });
-    const callerJwt = granted.body.access_token as string;
+    const callerJwt = ((await granted.json()) as { access_token: string }).access_token;
     expect(callerJwt).toBeTruthy();
     const before = (await traffic.requests()).length;
     const result = await page.evaluate(async (jwt) => {

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createCallerAuth } from '../src/caller-auth';
+import type { RouteDoc } from '../src/openapi/route-doc';
 import { defineProvider } from '../src/provider';
 import { refusedUrl } from './support/bentley-broken-ims';
 import { call, startGateway, type TestGateway } from './support/gateway';
@@ -34,7 +35,16 @@ const probeProvider = defineProvider({
     router.get('/whoami', auth.middleware(), (ctx) => {
       ctx.body = { sub: ctx.state.caller.sub };
     });
-    return { router };
+    const docs: RouteDoc[] = [
+      {
+        methods: ['GET'],
+        path: '/whoami',
+        summary: "The caller's subject",
+        security: { schemes: ['callerJwt'] },
+        responses: { 200: { description: 'The subject', schema: z.object({ sub: z.string() }) } },
+      },
+    ];
+    return { router, docs };
   },
 });
 

@@ -52,24 +52,33 @@ const rtmUserOnly = z.object({ uid: rtmUserField });
 const chatUserOnly = z.object({ uid: chatUserField });
 const absent = (value: unknown) => value === undefined || value === null || value === '';
 
+/** The fields of the reference servers' requests (path parameters and query, or Go's body). */
+export function compatSchemas(defaultExpiry: number) {
+  const expiry = expiryField(defaultExpiry);
+  return {
+    rtcPath: z.object({
+      channel: channelField,
+      role: roleField,
+      tokentype: z.enum(['uid', 'userAccount'], { message: 'must be uid or userAccount' }),
+      uid: z.string().meta({ description: 'A uid (tokentype `uid`) or a user account' }),
+      rtmuid: rtmUserField.optional(),
+      expiry,
+    }),
+    goRequest: z.object({
+      tokenType: z.enum(['rtc', 'rtm', 'chat'], { message: 'must be rtc, rtm or chat' }),
+      expire: expiry,
+    }),
+    rtmPath: z.object({ uid: rtmUserField, expiry }),
+    chatPath: z.object({ id: chatUserField, expiry }),
+    chatAppPath: z.object({ expiry }),
+    goRtc: z.object({ channel: channelField, role: roleField }),
+  };
+}
+
 export function createCompat(config: AgoraConfig): AgoraCompat {
-  const expiry = expiryField(config.defaultExpiry);
-  const rtcPath = z.object({
-    channel: channelField,
-    role: roleField,
-    tokentype: z.enum(['uid', 'userAccount'], { message: 'must be uid or userAccount' }),
-    uid: z.string(),
-    rtmuid: rtmUserField.optional(),
-    expiry,
-  });
-  const goRequest = z.object({
-    tokenType: z.enum(['rtc', 'rtm', 'chat'], { message: 'must be rtc, rtm or chat' }),
-    expire: expiry,
-  });
-  const rtmPath = z.object({ uid: rtmUserField, expiry });
-  const chatPath = z.object({ id: chatUserField, expiry });
-  const chatAppPath = z.object({ expiry });
-  const goRtc = z.object({ channel: channelField, role: roleField });
+  const { rtcPath, goRequest, rtmPath, chatPath, chatAppPath, goRtc } = compatSchemas(
+    config.defaultExpiry,
+  );
 
   /** The path's `uid` segment is a uid or an account depending on `tokentype`. */
   const pathUser = (tokentype: 'uid' | 'userAccount', uid: string): RequestedUser =>

@@ -3,7 +3,9 @@ import { createCallerGate } from './caller';
 import { agoraCli } from './cli';
 import { createCompat } from './compat';
 import { agoraCompatRouter } from './compat-routes';
+import { agoraCompatDocs } from './compat-docs';
 import { agoraConfigSchema, agoraEnv, type AgoraConfig } from './config';
+import { agoraDocs } from './docs';
 import { createIssuer } from './issue';
 import { agoraRouter } from './routes';
 
@@ -17,9 +19,14 @@ export const agoraProvider = defineProvider<AgoraConfig>({
     const issuer = createIssuer(config, deps.clock);
     const gate = createCallerGate(config, deps);
     const router = agoraRouter(config, issuer, gate, deps);
-    if (!config.compatRoutes) return { router };
+    const docs = agoraDocs(config);
+    if (!config.compatRoutes) return { router, docs };
     const compat = createCompat(config);
-    return { router, rootRouter: agoraCompatRouter(config, compat, issuer, gate, deps) };
+    return {
+      router,
+      rootRouter: agoraCompatRouter(config, compat, issuer, gate, deps),
+      docs: [...docs, ...agoraCompatDocs(config)],
+    };
   },
   cli: (host) => agoraCli(host, () => host.config(agoraProvider) as AgoraConfig | undefined),
   // require, not import(): loaded only by `npm run demo` (its caller IdP is oidc-provider, a dev

@@ -14,32 +14,41 @@ import {
 /** Characters Agora allows in channel names (and RTM user ids). */
 const agoraChars = /^[a-zA-Z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]*$/;
 const agoraCharsText = 'a–z, A–Z, 0–9, space and !#$%&()+-:;<=.>?@[]^_{}|~,';
-const maxUid = 4_294_967_295;
+export const maxUid = 4_294_967_295;
 
 /** JSON numbers are accepted wherever a query string would carry digits. */
 const numberAsText = (value: unknown) => (typeof value === 'number' ? String(value) : value);
 
 const text = (what: string) => z.string({ message: `must be ${what}` });
 
+// zod's input side sees only the digit string: the JSON number and the range are told here.
 const wholeNumber = (min: number, max: number, what: string) => {
   const message = `must be ${what} from ${min} to ${max}`;
-  return z.preprocess(
-    numberAsText,
-    z
-      .string({ message })
-      .regex(/^\d{1,10}$/, message)
-      .transform(Number)
-      .refine((n) => n >= min && n <= max, message),
-  );
+  return z
+    .preprocess(
+      numberAsText,
+      z
+        .string({ message })
+        .regex(/^\d{1,10}$/, message)
+        .transform(Number)
+        .refine((n) => n >= min && n <= max, message),
+    )
+    .meta({ type: ['integer', 'string'], minimum: min, maximum: max });
 };
+
+/** Where a JSON number is taken as its text. */
+const numberTaken = { type: ['string', 'number'] };
 
 export const channelField = text('a string')
   .min(1, 'must be 1 to 64 characters')
   .max(64, 'must be 1 to 64 characters')
-  .regex(agoraChars, `may only contain ${agoraCharsText}`);
+  .regex(agoraChars, `may only contain ${agoraCharsText}`)
+  .meta({ description: `The channel name: 1 to 64 of ${agoraCharsText}` });
 
 /** An RTC user id; 0 lets any user join with the token. */
-export const uidField = wholeNumber(0, maxUid, 'an integer');
+export const uidField = wholeNumber(0, maxUid, 'an integer').meta({
+  description: 'The RTC user id, 0 to 4294967295 (0: any user); or send `account`',
+});
 
 export const accountField = text('a string')
   // A lone surrogate would be signed as U+FFFD: the token would name another account than the answer.
@@ -49,7 +58,12 @@ export const accountField = text('a string')
     return bytes >= 1 && bytes <= 255;
   }, 'must be 1 to 255 bytes')
   // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+  .meta({
+    minLength: 1,
+    maxLength: 255,
+    description: 'A string user account: 1 to 255 bytes of UTF-8, no control characters',
+  });
 
 const roleChoice = z
   .enum(['publisher', 'subscriber', 'audience'], {
@@ -57,34 +71,43 @@ const roleChoice = z
   })
   .transform((role): AgoraRole => (role === 'audience' ? 'subscriber' : role));
 
-export const roleField = roleChoice.default('publisher');
+export const roleField = roleChoice.default('publisher').meta({
+  description: 'Subscribers get only the join privilege; `audience` is taken as `subscriber`',
+});
 
 /** RTM user ids: Agora's channel-name character set, 1 to 64 characters. */
-export const rtmUserField = z.preprocess(
-  numberAsText,
-  text('a string')
-    .min(1, 'must be 1 to 64 characters')
-    .max(64, 'must be 1 to 64 characters')
-    .regex(agoraChars, `may only contain ${agoraCharsText}`),
-);
+export const rtmUserField = z
+  .preprocess(
+    numberAsText,
+    text('a string')
+      .min(1, 'must be 1 to 64 characters')
+      .max(64, 'must be 1 to 64 characters')
+      .regex(agoraChars, `may only contain ${agoraCharsText}`),
+  )
+  .meta({ ...numberTaken, description: `An RTM user id: 1 to 64 of ${agoraCharsText}` });
 
 /** Agora Chat user ids (usernames or UUIDs). */
-export const chatUserField = z.preprocess(
-  numberAsText,
-  text('a string').regex(
-    /^[A-Za-z0-9_.@-]{1,64}$/,
-    'must be 1 to 64 characters of a–z, A–Z, 0–9 and _ . @ -',
-  ),
-);
+export const chatUserField = z
+  .preprocess(
+    numberAsText,
+    text('a string').regex(
+      /^[A-Za-z0-9_.@-]{1,64}$/,
+      'must be 1 to 64 characters of a–z, A–Z, 0–9 and _ . @ -',
+    ),
+  )
+  .meta({ ...numberTaken, description: 'A Chat user id: 1 to 64 of a–z, A–Z, 0–9 and _ . @ -' });
 
 export type AgoraRole = 'publisher' | 'subscriber';
 
 /** Who an RTC token is for: a numeric uid or a string account, never both. */
 export type RtcUser = { uid: number } | { account: string };
 
-const seconds = wholeNumber(1, maxExpirySeconds, 'a whole number of seconds');
+const seconds = wholeNumber(1, maxExpirySeconds, 'a whole number of seconds').meta({
+  description: 'Seconds from now, at most `expiry`',
+});
 
-export const expiryField = (defaultExpiry: number) => seconds.default(defaultExpiry);
+export const expiryField = (defaultExpiry: number) =>
+  seconds.default(defaultExpiry).meta({ description: 'Token lifetime in seconds from now' });
 
 const publishExpiries: readonly string[] = rtcExpiryFields.slice(1);
 
@@ -181,7 +204,8 @@ export const tokenTypeRequest = z.object({
 
 const tokenField = text('a string')
   .min(1, 'must not be empty')
-  .max(4096, 'is too long for an Agora token');
+  .max(4096, 'is too long for an Agora token')
+  .meta({ description: 'An Agora 006 or 007 token' });
 
 /** A token, and for 006 tokens the channel and user its signature covers. */
 export const inspectRequest = z
@@ -194,21 +218,26 @@ export const inspectRequest = z
   .superRefine(oneUser);
 
 /** A time as ISO 8601 text or Unix seconds, in ms since the epoch. */
-const timeField = z.preprocess(
-  numberAsText,
-  text('an ISO 8601 time or Unix seconds').transform((value, ctx) => {
-    const ms = /^\d{1,11}$/.test(value)
-      ? Number(value) * 1000
-      : /^\d{4}-\d\d-\d\dT/.test(value)
-        ? Date.parse(value)
-        : NaN;
-    if (!Number.isNaN(ms)) return ms;
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or Unix seconds' });
-    return z.NEVER;
-  }),
-);
+const timeField = z
+  .preprocess(
+    numberAsText,
+    text('an ISO 8601 time or Unix seconds').transform((value, ctx) => {
+      const ms = /^\d{1,11}$/.test(value)
+        ? Number(value) * 1000
+        : /^\d{4}-\d\d-\d\dT/.test(value)
+          ? Date.parse(value)
+          : NaN;
+      if (!Number.isNaN(ms)) return ms;
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or Unix seconds' });
+      return z.NEVER;
+    }),
+  )
+  .meta({
+    ...numberTaken,
+    description: 'When the client uses the token (ISO 8601 or Unix seconds); default now',
+  });
 
-const diagnoseFields = z.object({
+export const diagnoseFields = z.object({
   token: tokenField,
   service: z.enum(['rtc', 'rtm', 'chat'], { message: 'must be rtc, rtm or chat' }),
   channel: channelField.optional(),
@@ -218,8 +247,8 @@ const diagnoseFields = z.object({
 });
 
 /** RTM and Chat user ids are checked against the token, so any sane text is taken. */
-const userIdText = z.preprocess(numberAsText, accountField);
-const diagnoseUsers: Record<
+const userIdText = z.preprocess(numberAsText, accountField).meta(numberTaken);
+export const diagnoseUsers: Record<
   'rtc' | 'other',
   z.ZodType<Pick<DiagnoseRequest, 'uid' | 'account'>>
 > = {

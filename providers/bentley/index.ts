@@ -1,5 +1,6 @@
 import { defineProvider } from '../../src/provider';
 import { bentleyConfigSchema, bentleyEnv } from './config';
+import { bentleyDocs } from './docs';
 import { compatRouter, tokenRouter } from './routes';
 import { createTokenService } from './token-service';
 
@@ -23,6 +24,7 @@ export const bentleyProvider = defineProvider({
     return {
       router: tokenRouter(service, authenticate, deps.clock),
       rootRouter: compatRouter(service, authenticate),
+      docs: bentleyDocs,
       ready: () => service.ready(),
       close: async () => service.close(),
     };

@@ -2,6 +2,7 @@ import { defineProvider } from '../../src/provider';
 import { createSessionStore } from '../../src/session-store';
 import { kintoCli } from './cli';
 import { createClientCheck } from './credentials';
+import { kintoDocs } from './docs';
 import { kintoConfigSchema } from './env';
 import { kintoRoutes } from './routes';
 
@@ -47,6 +48,7 @@ export const kintoProvider = defineProvider({
     });
     return {
       router,
+      docs: kintoDocs,
       async close() {
         // The server has drained by now; a call still waiting on a stalled upstream is dropped.
         await dispatcher.destroy();

@@ -23,7 +23,7 @@ export interface KintoRouteDeps {
   deps: ProviderDeps;
 }
 
-const credentialsSchema = z.object({
+export const credentialsSchema = z.object({
   clientId: z.string().min(1).max(256),
   clientSecret: z.string().min(1).max(1024),
 });

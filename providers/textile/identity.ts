@@ -3,8 +3,8 @@ import { textileHub } from './hub-library';
 import { invalidRequest } from '../../src/errors';
 
 // Canonical strings only: `PublicKey.fromString` also accepts private keys and vice versa.
-const publicKeyPattern = /^bbaarei[a-z2-7]{52}$/;
-const privateKeyPattern = /^bbaareq[a-z2-7]{103}$/;
+export const publicKeyPattern = /^bbaarei[a-z2-7]{52}$/;
+export const privateKeyPattern = /^bbaareq[a-z2-7]{103}$/;
 const base64Pattern =
   /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 

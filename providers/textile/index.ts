@@ -1,5 +1,6 @@
 import { defineProvider } from '../../src/provider';
 import { hostedHubUrl, textileConfigSchema } from './config';
+import { textileDocs } from './docs';
 import { textileRoutes } from './routes';
 import { createTextileService } from './service';
 import { createTokenSocketServer } from './ws-handler';
@@ -34,6 +35,7 @@ export const textileProvider = defineProvider({
     return {
       router: textileRoutes(service),
       webSockets: { '/token/ws': sockets.upgrade },
+      docs: textileDocs(config),
       async close() {
         await service.close();
         await sockets.close();

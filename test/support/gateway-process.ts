@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { forgetDocument } from './documented-answers';
 
 /** `npx ts-node src/index.ts` as a child process: a gateway a test can kill outright. */
 export interface GatewayProcess {
@@ -32,6 +33,8 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       }
     }, 50);
   });
+  // A gateway that listened on this port before may have had another document.
+  forgetDocument(url);
   return {
     url,
     child,

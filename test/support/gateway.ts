@@ -1,5 +1,6 @@
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/app';
 import { listen } from '../../src/server';
+import { checkDocumentedAnswer, documentAt, forgetDocument } from './documented-answers';
 
 /** A gateway listening on an ephemeral port, with every log line captured. */
 export interface TestGateway {
@@ -28,13 +29,32 @@ export async function startGateway(
     defaultMetrics: options.defaultMetrics ?? false,
   });
   const running = await listen(gateway, '127.0.0.1', 0);
-  return { url: running.url, gateway, logs, close: () => running.close(1_000) };
+  // A gateway that listened on this port before may have had another document.
+  forgetDocument(running.url);
+  const close = async () => {
+    await running.close(1_000);
+    forgetDocument(running.url);
+  };
+  return { url: running.url, gateway, logs, close };
 }
 
-/** `fetch` returning the status, headers and parsed JSON (or text) of the answer. */
+/**
+ * `fetch` returning the status, headers and parsed JSON (or text) of the answer, which must be
+ * one the gateway's `/openapi.json` documents (it throws otherwise).
+ */
 export async function call(url: string, init: RequestInit = {}) {
+  // Fetched first: the gateway may be closing by the time the answer is in.
+  const documented = await documentAt(url);
   const response = await fetch(url, init);
   const text = await response.text();
+  checkDocumentedAnswer(documented, {
+    method: (init.method ?? 'GET').toUpperCase(),
+    url,
+    requestHeaders: new Headers(init.headers),
+    status: response.status,
+    headers: response.headers,
+    text,
+  });
   let body: unknown = text;
   try {
     body = JSON.parse(text);

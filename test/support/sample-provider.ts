@@ -4,7 +4,66 @@ import { GatewayError } from '../../src/errors';
 import { jsonBody } from '../../src/http/json-body';
 import { parseInput, requestInput } from '../../src/http/input';
 import { sendToken } from '../../src/http/token-response';
+import { tokenAnswerFields } from '../../src/openapi/answers';
+import type { RouteDoc } from '../../src/openapi/route-doc';
 import { defineProvider } from '../../src/provider';
+
+const tokenRequest = z.object({ user: z.string().min(1) });
+
+/** The sample's routes, documented as a provider documents its own. */
+const sampleDocs: RouteDoc[] = [
+  {
+    methods: ['GET', 'POST'],
+    path: '/token',
+    summary: 'A token for a user',
+    query: tokenRequest,
+    body: tokenRequest,
+    responses: {
+      200: {
+        description: 'The token',
+        schema: z.strictObject({ ...tokenAnswerFields, user: z.string() }),
+      },
+    },
+  },
+  {
+    methods: ['GET'],
+    path: '/boom',
+    summary: 'Fails unexpectedly',
+    responses: {},
+  },
+  {
+    methods: ['GET'],
+    path: '/teapot',
+    summary: 'Always over its budget',
+    responses: {},
+  },
+  {
+    methods: ['GET'],
+    path: '/wait',
+    summary: 'Answers after `ms` milliseconds',
+    query: z.object({ ms: z.string().optional() }),
+    responses: {
+      200: { description: 'Waited', schema: z.strictObject({ waited: z.literal(true) }) },
+    },
+  },
+  {
+    methods: ['ANY'],
+    path: '/any',
+    summary: 'Answers any method',
+    responses: {
+      200: { description: 'The method', schema: z.strictObject({ method: z.string() }) },
+    },
+  },
+  {
+    methods: ['GET'],
+    path: '/sample-compat',
+    root: true,
+    summary: 'A root compatibility route',
+    responses: {
+      200: { description: 'Compat', schema: z.strictObject({ compat: z.literal(true) }) },
+    },
+  },
+];
 
 /**
  * A small provider that exercises the core: it is configured like a real one
@@ -26,7 +85,7 @@ export const sampleProvider = (id = 'sample', ready: () => Promise<void> = async
     create(config, deps) {
       const router = new Router();
       const issue = (ctx: Parameters<Parameters<Router['get']>[1]>[0]) => {
-        const { user } = parseInput(z.object({ user: z.string().min(1) }), requestInput(ctx));
+        const { user } = parseInput(tokenRequest, requestInput(ctx));
         sendToken(ctx, deps.clock, { token: `t-${user}`, expiresIn: config.SAMPLE_TTL, user });
       };
       router.get('/token', issue);
@@ -48,6 +107,6 @@ export const sampleProvider = (id = 'sample', ready: () => Promise<void> = async
       rootRouter.get('/sample-compat', (ctx) => {
         ctx.body = { compat: true };
       });
-      return { router, rootRouter, ready };
+      return { router, rootRouter, ready, docs: sampleDocs };
     },
   });
