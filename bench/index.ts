@@ -11,12 +11,18 @@ import { agoraPath, benchApp, kintoPath, kintoService, type ServerMessage } from
  * `npm run bench [agora|kinto]`: the gateway against baselines, each in a process of its own,
  * measured in the same run and alternated round by round so that the machine's drift hits all
  * alike. Besides requests/s it reports each server's CPU time per request, which other load on
- * the machine disturbs far less. BENCH_SECONDS shortens the runs; BENCH_ROUNDS adds rounds.
+ * the machine disturbs far less. BENCH_SECONDS shortens the runs; BENCH_ROUNDS adds rounds;
+ * BENCH_RATE_LIMIT sets the gateways' RATE_LIMIT.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Math.max(2, Number(process.env.BENCH_ROUNDS ?? 2));
 const warmupSeconds = Math.max(1, Math.min(5, Math.round(seconds / 2)));
 const logFormat = process.env.BENCH_LOG_FORMAT ?? 'json';
+// Rate limiting stays on, as in production, with a limit the load never reaches.
+const gatewayEnv = {
+  LOG_FORMAT: logFormat,
+  RATE_LIMIT: process.env.BENCH_RATE_LIMIT ?? '100000000/m',
+};
 
 interface Server {
   url: string;
@@ -146,7 +152,7 @@ async function benchAgora(): Promise<void> {
     gateway: await startServer('gateway', {
       AGORA_APP_ID: benchApp.appId,
       AGORA_APP_CERTIFICATE: benchApp.appCertificate,
-      LOG_FORMAT: logFormat,
+      ...gatewayEnv,
     }),
   };
   try {
@@ -201,7 +207,7 @@ async function benchKinto(): Promise<void> {
       services: [{ name: kintoService, upstream: upstream.url }],
     }),
   );
-  const kintoEnv = { KINTO_CONFIG: config, LOG_FORMAT: logFormat };
+  const kintoEnv = { KINTO_CONFIG: config, ...gatewayEnv };
   const servers = {
     'node proxy': await startServer('node-proxy', { BENCH_UPSTREAM: upstream.url }),
     'gateway (memory)': await startServer('gateway', kintoEnv),

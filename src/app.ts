@@ -86,7 +86,11 @@ const enterProvider =
   };
 
 /** The provider id of a path under `/api/<id>/`. */
-const providerIdOf = (path: string) => /^\/api\/([^/?]+)/.exec(path)?.[1];
+function providerIdOf(path: string): string | undefined {
+  if (!path.startsWith('/api/')) return undefined;
+  const end = path.indexOf('/', 5);
+  return path.slice(5, end === -1 ? undefined : end) || undefined;
+}
 
 /**
  * Sends `/api/<id>/…` straight to that provider's routes: one map lookup, so a request never

@@ -23,7 +23,16 @@ function start(dir: string, env: Record<string, string>) {
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: npm does not pass SIGTERM on to the server it started.
+    detached: true,
   });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
   let output = '';
   const started = Date.now();
   const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
@@ -39,11 +48,12 @@ function start(dir: string, env: Record<string, string>) {
       () => false,
     );
     if (ok) healthyAfterMs = Date.now() - started;
-    child.kill('SIGTERM');
+    stop();
   }, 20);
   return new Promise<{ healthyAfterMs?: number; code: number | null; output: string }>((resolve) =>
     child.once('exit', (code) => {
       clearInterval(poll);
+      stop();
       resolve({ healthyAfterMs, code, output });
     }),
   );

@@ -45,7 +45,10 @@ export interface KintoSetup {
  * CGI-style servers (PHP, WSGI, Rack) read `auth_userId` and `auth-userId` as one header, so
  * a client must not slip a session field past the gateway under the other spelling.
  */
-export const fieldKey = (name: string) => name.toLowerCase().replaceAll('_', '-');
+export const fieldKey = (name: string) => {
+  const lower = name.toLowerCase();
+  return lower.includes('_') ? lower.replaceAll('_', '-') : lower;
+};
 
 export const defaultServiceTimeoutMs = 10_000;
 

@@ -13,6 +13,7 @@ import {
 import { upstreamTarget } from './target';
 
 const noFields: ReadonlySet<string> = new Set();
+const noWrites: readonly string[] = [];
 
 /** A live session and the token that named it. */
 export interface Authenticated {
@@ -102,7 +103,7 @@ export function createForwarder(r: KintoRouteDeps) {
       const end = await streamUpstream(r.dispatcher, call, (statusCode, upstreamHeaders) => {
         const { headers } = splitResponseHeaders(
           upstreamHeaders,
-          [],
+          noWrites,
           session ? noFields : setup.sessionFields,
         );
         observe(String(statusCode));

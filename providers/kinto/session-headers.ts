@@ -29,12 +29,14 @@ const hopByHop = new Set([
 ]);
 
 /** Hop-by-hop headers, including any the `Connection` header names, in lowercase. */
-function hopHeaders(headers: Headers): Set<string> {
-  const listed = String(headers.connection ?? '')
+function hopHeaders(headers: Headers): ReadonlySet<string> {
+  if (headers.connection === undefined) return hopByHop;
+  const listed = String(headers.connection)
     .split(',')
     .map((name) => name.trim().toLowerCase())
-    .filter(Boolean);
-  return new Set([...hopByHop, ...listed]);
+    .filter((name) => name !== '' && !hopByHop.has(name));
+  // Most clients send only `keep-alive` or `close`: no set to build per request.
+  return listed.length === 0 ? hopByHop : new Set([...hopByHop, ...listed]);
 }
 
 /** Request headers the gateway sets itself, or that must not reach a service. */
@@ -103,6 +105,18 @@ export function upstreamRequestHeaders(
   return { ...out, ...inject };
 }
 
+const declaredByList = new WeakMap<readonly string[], ReadonlyMap<string, string>>();
+
+/** Each declared field by its lowercase name, computed once per service's list. */
+function declaredFields(captured: readonly string[]): ReadonlyMap<string, string> {
+  let declared = declaredByList.get(captured);
+  if (!declared) {
+    declared = new Map(captured.map((field) => [field.toLowerCase(), field]));
+    declaredByList.set(captured, declared);
+  }
+  return declared;
+}
+
 /**
  * Splits the upstream response's headers into those the client receives and the session
  * changes they carry: headers named like a field in `captured` (declared names) become
@@ -114,7 +128,7 @@ export function splitResponseHeaders(
   captured: readonly string[],
   dropped: ReadonlySet<string>,
 ): { headers: Record<string, string | string[]>; changes: Record<string, string | null> } {
-  const declared = new Map(captured.map((field) => [field.toLowerCase(), field]));
+  const declared = declaredFields(captured);
   const drop = hopHeaders(upstream);
   const headers: Record<string, string | string[]> = {};
   const changes: Record<string, string | null> = {};

@@ -23,7 +23,7 @@ export interface Client {
  */
 export function parseTrustProxy(value: string | undefined): TrustProxy | string {
   const text = (value ?? '').trim().toLowerCase();
-  if (['', 'false', 'off', '0'].includes(text)) return () => false;
+  if (['', 'false', 'off', '0'].includes(text)) return trustNoProxy;
   if (text === 'true') return () => true;
   if (/^\d+$/.test(text)) {
     const hops = Number(text);
@@ -36,6 +36,9 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | string 
   }
 }
 
+/** `TRUST_PROXY` off: only the socket speaks. */
+export const trustNoProxy: TrustProxy = () => false;
+
 const firstValue = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
 
@@ -46,7 +49,9 @@ const firstValue = (value: string | string[] | undefined) =>
 export function clientOf(ctx: Context, trust: TrustProxy): Client {
   const known: Client | undefined = ctx.state.client;
   if (known) return known;
-  const chain = proxyAddr.all(ctx.req, trust);
+  // proxy-addr parses X-Forwarded-For even when it trusts no hop.
+  const chain =
+    trust === trustNoProxy ? [ctx.req.socket.remoteAddress ?? ''] : proxyAddr.all(ctx.req, trust);
   const peerTrusted = trust(chain[0] ?? '', 0);
   const encrypted = 'encrypted' in ctx.req.socket && Boolean(ctx.req.socket.encrypted);
   const forwardedProto = peerTrusted ? firstValue(ctx.req.headers['x-forwarded-proto']) : undefined;

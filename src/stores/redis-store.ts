@@ -83,6 +83,8 @@ export function createRedisStoreFactory(
     enableOfflineQueue: true,
     connectTimeout: Math.max(timeoutMs, 1_000),
     retryStrategy: (attempt) => Math.min(50 * attempt, 500),
+    // Commands of concurrent requests issued in one tick go out as one write and one read.
+    enableAutoPipelining: true,
   });
   redis.on('error', () => {});
   const call = <T>(operation: () => Promise<T>) => bounded(timeoutMs, operation, observe);
