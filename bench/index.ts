@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { hashSecret } from '../providers/kinto/secret-hash';
 import { load, loadTool, type LoadResult } from './load';
 import { startNginx } from './nginx';
+import { benchStart } from './start';
 import { agoraPath, benchApp, kintoPath, kintoService, type ServerMessage } from './params';
 
 /**
- * `npm run bench [agora|kinto]`: the gateway against baselines, each in a process of its own,
+ * `npm run bench [agora|kinto|start]`: the gateway against baselines, each in a process of its own,
  * measured in the same run and alternated round by round so that the machine's drift hits all
  * alike. Besides requests/s it reports each server's CPU time per request, which other load on
  * the machine disturbs far less. BENCH_SECONDS shortens the runs; BENCH_ROUNDS adds rounds;
- * BENCH_RATE_LIMIT sets the gateways' RATE_LIMIT.
+ * BENCH_RATE_LIMIT sets the gateways' RATE_LIMIT. `start` times `npm start` to a healthy
+ * `/healthz` (BENCH_START_RUNS runs) and reads the idle server's resident memory.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Math.max(2, Number(process.env.BENCH_ROUNDS ?? 2));
@@ -267,6 +269,8 @@ async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'agora') await benchAgora();
   if (which === 'all' || which === 'kinto') await benchKinto();
+  if (which === 'all' || which === 'start')
+    await benchStart(Number(process.env.BENCH_START_RUNS ?? 9));
 }
 
 main().catch((error: unknown) => {

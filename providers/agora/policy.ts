@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describePath } from '../../src/config';
+import { readJsonFile } from '../../src/json-file';
 import { parseChannelPattern, type ChannelPattern } from './channel-pattern';
 import { maxExpirySeconds } from './limits';
 import { tokenTypes, type TokenType } from './requests';
@@ -103,16 +103,6 @@ export function parsePolicy(document: unknown): PolicyResult {
 
 /** Reads and checks the policy file at `path`. */
 export function loadPolicy(path: string): PolicyResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    return { ok: false, problems: [`cannot read ${path} (${code})`] };
-  }
-  try {
-    return parsePolicy(JSON.parse(text));
-  } catch {
-    return { ok: false, problems: [`${path} is not valid JSON`] };
-  }
+  const file = readJsonFile(path);
+  return file.ok ? parsePolicy(file.document) : file;
 }

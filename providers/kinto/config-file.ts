@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describePath } from '../../src/config';
+import { readJsonFile } from '../../src/json-file';
 import { parseSecretHash, type SecretHash } from './secret-hash';
 
 /** A client app allowed to open sessions. */
@@ -208,16 +208,6 @@ export function parseKintoConfig(document: unknown): ConfigResult {
 
 /** Reads and checks the config file at `path`. */
 export function loadKintoConfig(path: string): ConfigResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    return { ok: false, problems: [`cannot read ${path} (${code})`] };
-  }
-  try {
-    return parseKintoConfig(JSON.parse(text));
-  } catch {
-    return { ok: false, problems: [`${path} is not valid JSON`] };
-  }
+  const file = readJsonFile(path);
+  return file.ok ? parseKintoConfig(file.document) : file;
 }
