@@ -50,6 +50,12 @@ const serverRssMiB = (groupId: number) =>
     }),
   );
 
+const healthy = (url: string) =>
+  fetch(`${url}/healthz`).then(
+    (response) => response.ok,
+    () => false,
+  );
+
 /**
  * `npm start` in a process group of its own (npm does not pass signals on), until `/healthz`
  * answers; after `idleMs` more, the server's resident memory.
@@ -68,14 +74,7 @@ async function startOnce(env: NodeJS.ProcessEnv, idleMs: number) {
   try {
     for (;;) {
       const url = /"url":"(http:[^"]+)"/.exec(output)?.[1];
-      if (
-        url &&
-        (await fetch(`${url}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ))
-      )
-        break;
+      if (url && (await healthy(url))) break;
       if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

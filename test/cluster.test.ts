@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { providerDefinitions } from '../providers';
 import { startBentleyIdps, type BentleyIdps } from '../standins/bentley/idps';
 import { startHubEmulator, type HubEmulator } from '../standins/textile/hub-emulator';
-import { agoraEnv } from './support/agora-fixtures';
+import { standInsEnv } from './support/all-providers';
 import { startBrokenIms, type BrokenIms } from './support/bentley-broken-ims';
 import { call, postJson, startGateway, type TestGateway } from './support/gateway';
 import { startGatewayProcess } from './support/gateway-process';
@@ -62,12 +62,7 @@ describe('a cluster of three instances on one Redis', async () => {
   async function cluster(env: Record<string, string> = {}, url = redisUrl) {
     const prefix = uniquePrefix('cluster');
     const shared = {
-      ...agoraEnv,
-      ...idps.env,
-      TEXTILE_USER_API_KEY: hub.apiKey,
-      TEXTILE_USER_API_SECRET: hub.apiSecret,
-      TEXTILE_HUB_URL: hub.url,
-      KINTO_CONFIG: kintoConfig,
+      ...standInsEnv(hub, idps, kintoConfig),
       REDIS_URL: url,
       REDIS_KEY_PREFIX: prefix,
       ...env,
