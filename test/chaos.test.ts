@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { agoraProvider } from '../providers/agora';
 import { kintoProvider } from '../providers/kinto';
 import { agoraEnv } from './support/agora-fixtures';
@@ -13,7 +13,7 @@ import {
   writeConfig,
 } from './support/kinto-fixture';
 import { watchUncaught } from './support/raw-socket';
-import { redisAvailable, redisUrl, uniquePrefix } from './support/redis';
+import { describeWithRedis, redisUrl, uniquePrefix } from './support/redis';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
 /** Resolves with the answer and how long it took; never waits past `limitMs`. */
@@ -33,11 +33,7 @@ async function recoveredWithin(probe: () => Promise<{ status: number }>, limitMs
   return Infinity;
 }
 
-describe('a Redis that stalls or dies', async () => {
-  if (!(await redisAvailable())) {
-    it.skip('needs Redis at 127.0.0.1:6379 (REQUIRE_REDIS=1 makes its absence fail)');
-    return;
-  }
+describeWithRedis('a Redis that stalls or dies', async () => {
   let proxy: TcpProxy;
   let gw: TestGateway;
   /** Runs when the auth service gets a call, before it answers with a session write. */

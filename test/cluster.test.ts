@@ -15,7 +15,7 @@ import {
   writeConfig,
 } from './support/kinto-fixture';
 import { startEchoUpstream, type Upstream } from './support/kinto-upstreams';
-import { redisAvailable, redisUrl, uniquePrefix } from './support/redis';
+import { describeWithRedis, redisUrl, uniquePrefix } from './support/redis';
 import { newIdentity, signBase64 } from './support/textile-fixtures';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
@@ -23,12 +23,7 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
  * Three gateway instances on one real Redis, reached round-robin as a load balancer would:
  * they must behave as one gateway. Each test gets a cluster of its own (its own key prefix).
  */
-describe('a cluster of three instances on one Redis', async () => {
-  if (!(await redisAvailable())) {
-    it.skip('needs Redis at 127.0.0.1:6379 (REQUIRE_REDIS=1 makes its absence fail)');
-    return;
-  }
-
+describeWithRedis('a cluster of three instances on one Redis', async () => {
   let hub: HubEmulator;
   let idps: BentleyIdps;
   let echo: Upstream;

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call } from './support/gateway';
 import { bearer, startKinto } from './support/kinto-fixture';
-import { redisAvailable, redisUrl, uniquePrefix } from './support/redis';
+import { describeWithRedis, redisUrl, uniquePrefix } from './support/redis';
 import { startEchoUpstream, startWriterUpstream, type Upstream } from './support/kinto-upstreams';
 
 const fields = Array.from({ length: 30 }, (_, i) => `notes-f${i}`);
 
-describe('kinto sessions in Redis', async () => {
-  if (!(await redisAvailable())) {
-    it.skip('needs Redis at 127.0.0.1:6379 (REQUIRE_REDIS=1 makes its absence fail)');
-    return;
-  }
+describeWithRedis('kinto sessions in Redis', async () => {
   let echo: Upstream;
   let writer: Upstream;
   let a: Awaited<ReturnType<typeof startKinto>>;

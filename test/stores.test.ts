@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStoreFactory } from '../src/stores/memory-store';
 import { createRedisStoreFactory } from '../src/stores/redis-store';
 import type { StoreFactory } from '../src/stores/store';
-import { redisAvailable, redisUrl, uniquePrefix } from './support/redis';
+import { describeWithRedis, redisUrl, uniquePrefix } from './support/redis';
 import { manualClock } from './support/clock';
 
 /** The behaviour every backend must share. */
@@ -112,11 +112,7 @@ describe('memory store limits', () => {
   });
 });
 
-describe('redis', async () => {
-  if (!(await redisAvailable())) {
-    it.skip('needs Redis at 127.0.0.1:6379 (REQUIRE_REDIS=1 makes its absence fail)');
-    return;
-  }
+describeWithRedis('redis', async () => {
   storeContract('redis', () =>
     createRedisStoreFactory({ url: redisUrl, keyPrefix: uniquePrefix('stores') }),
   );

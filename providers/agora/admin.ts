@@ -9,7 +9,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * Admits only `Authorization: Bearer <adminKey>`. Both sides are hashed first so the
  * comparison takes the same time whatever the presented key's length.
  */
-export function requireAdmin(authorization: string, adminKey: string | undefined): void {
+function requireAdmin(authorization: string, adminKey: string | undefined): void {
   if (adminKey === undefined) {
     throw new GatewayError('forbidden', 'Chat app tokens are disabled: AGORA_ADMIN_KEY is not set');
   }

@@ -69,7 +69,7 @@ export interface Diagnosis {
 }
 
 /** The SDKs fire their will-expire event this long before a token's expiry. */
-export const expiresSoonMs = 30_000;
+const expiresSoonMs = 30_000;
 
 const order = Object.keys(findingSeverities) as FindingCode[];
 const rtcPublish = [2, 3, 4];

@@ -29,7 +29,7 @@ export interface TokenCache {
 }
 
 /** Refresh ahead of expiry by min(60 s, half the lifetime). */
-export const refreshMarginMs = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 2);
+const refreshMarginMs = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 2);
 
 /** A token as cached: its lifetime counts from `sentAt`, when its request left. */
 export function cachedToken(issued: IssuedToken, sentAt: number): CachedToken {

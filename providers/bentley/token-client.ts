@@ -27,7 +27,7 @@ export interface IssuedToken {
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
 
 /** The `Authorization` value of `client_secret_basic`. */
-export const basicCredentials = (clientId: string, clientSecret: string) =>
+const basicCredentials = (clientId: string, clientSecret: string) =>
   `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`;
 
 /**

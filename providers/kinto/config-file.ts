@@ -50,7 +50,7 @@ export const fieldKey = (name: string) => {
   return lower.includes('_') ? lower.replaceAll('_', '-') : lower;
 };
 
-export const defaultServiceTimeoutMs = 10_000;
+const defaultServiceTimeoutMs = 10_000;
 
 const fieldName = z
   .string()

@@ -7,7 +7,7 @@ import { kintoConfigSchema } from './env';
 import { kintoRoutes } from './routes';
 
 /** Bound on the JSON size of one session's data. */
-export const maxSessionDataBytes = 8 * 1024;
+const maxSessionDataBytes = 8 * 1024;
 
 /**
  * KintoHub-style sessions: client apps trade their id and secret for a session token, and

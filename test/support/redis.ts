@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { describe, it } from 'vitest';
 
 /** Where Redis-backed tests connect; CI and the dev machines run one here. */
 export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
@@ -31,3 +32,13 @@ export async function redisAvailable(): Promise<boolean> {
 /** A key prefix unique to one test, so parallel suites never see each other's keys. */
 export const uniquePrefix = (name: string) =>
   `tokengate-test:${name}:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}:`;
+
+/** A suite that needs Redis: skipped with a reason where there is none (failed with REQUIRE_REDIS=1). */
+export const describeWithRedis = (name: string, body: () => void | Promise<void>) =>
+  describe(name, async () => {
+    if (!(await redisAvailable())) {
+      it.skip(`needs Redis at ${redisUrl} (REQUIRE_REDIS=1 makes its absence fail)`);
+      return;
+    }
+    await body();
+  });
